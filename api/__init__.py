@@ -1,0 +1,1 @@
+"""VirtuKG HTTP API: a thin FastAPI layer over :mod:`kg`."""

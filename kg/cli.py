@@ -1,0 +1,130 @@
+"""The `kg` command: build the knowledge base and query it from a terminal."""
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from kg import artifacts
+from kg.config import Settings
+from kg.corpus import CorpusError
+from kg.kb import KnowledgeBase, UnknownEntity
+from kg.store import QueryError
+from kg.validate import ShapeViolation
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: Path(value)
+        for name in ("corpus_dir", "ontology_dir", "artifacts_dir")
+        if (value := getattr(args, name, None)) is not None
+    }
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    started = time.perf_counter()
+    manifest = artifacts.build(settings) if args.force else artifacts.ensure_built(settings)
+    elapsed = time.perf_counter() - started
+    if args.json:
+        _print_json(manifest)
+        return 0
+    print(f"artifacts: {settings.artifacts_dir} ({elapsed:.2f} s)")
+    for document in manifest["documents"]:
+        print(f"  {document['file']}: {document['passages']} passages")
+    for name, problem in manifest.get("problems", {}).items():
+        print(f"  skipped {name}: {problem}")
+    print(f"quads: {manifest['quads']}")
+    width = max(len(name) for name in manifest["counts"])
+    for name, count in manifest["counts"].items():
+        print(f"  {name:<{width}}  {count:>5}")
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    rows = kb.sparql(args.query)
+    _print_json([{k: (None if v is None else str(v)) for k, v in row.items()} for row in rows])
+    return 0
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    _print_json(asdict(kb.entity(args.id)))
+    return 0
+
+
+def cmd_neighbours(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    nodes, edges = kb.neighbours(args.id, args.depth)
+    _print_json({"nodes": nodes, "edges": [asdict(edge) for edge in edges]})
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    _print_json([asdict(edge) for edge in kb.path(args.source, args.target)])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="kg", description=__doc__)
+    main_parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    paths = argparse.ArgumentParser(add_help=False)
+    paths.add_argument("--corpus-dir", dest="corpus_dir")
+    paths.add_argument("--ontology-dir", dest="ontology_dir")
+    paths.add_argument("--artifacts-dir", dest="artifacts_dir")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", parents=[paths], help="build the graph and indexes")
+    build.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    build.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    build.set_defaults(run=cmd_build)
+
+    sparql = commands.add_parser("sparql", parents=[paths], help="run a SELECT query")
+    sparql.add_argument("query")
+    sparql.set_defaults(run=cmd_sparql)
+
+    entity = commands.add_parser("entity", parents=[paths], help="describe an entity by id")
+    entity.add_argument("id", help="e.g. product-xen")
+    entity.set_defaults(run=cmd_entity)
+
+    neighbours = commands.add_parser("neighbours", parents=[paths], help="graph neighbourhood")
+    neighbours.add_argument("id")
+    neighbours.add_argument("--depth", type=int, default=1)
+    neighbours.set_defaults(run=cmd_neighbours)
+
+    path = commands.add_parser("path", parents=[paths], help="how two entities are linked")
+    path.add_argument("source")
+    path.add_argument("target")
+    path.set_defaults(run=cmd_path)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format='{"level": "%(levelname)s", "logger": "%(name)s", "message": "%(message)s"}',
+    )
+    try:
+        return int(args.run(args))
+    except (CorpusError, ShapeViolation, artifacts.ArtifactsError, QueryError) as error:
+        print(f"kg: error: {error}", file=sys.stderr)
+        return 2
+    except UnknownEntity as error:
+        print(f"kg: error: unknown entity {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Concepts and virtualisation types: terminology, definitions, categories, type slides."""
+
+import re
+from itertools import pairwise
+
+from rdflib import Literal
+from rdflib.namespace import SKOS
+
+from kg.extract.context import ExtractionContext, Slide, label_key
+from kg.extract.patterns import capitalise, parenthesised, sentence_case, strip_parentheses
+from kg.namespaces import VKG
+from kg.text import normalise, sentences
+
+_ALSO_CALLED = re.compile(
+    r"(?:encore|aussi|également) appelée?s? (?P<alt>[\w\s'’-]+?)\s*"
+    r"(?:\((?P<abbr>[A-Z]{2,})\s*:\s*(?P<english>[^)]+)\))?\s*[.;]"
+)
+_DEFINES = re.compile(r"^(?:La |Le |L['’])(?P<term>[\w-]+) est (?:– [^–]+ – )?(?P<definition>.+)$")
+_CATEGORY_INTRO = "categories de virtualisation"
+_DEFINITION_MIN_CHARS = 120
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 4 and not line.endswith((".", ":", ";", ","))
+
+
+def extract_terminology(ctx: ExtractionContext, slide: Slide) -> None:
+    """A terminology slide alternates a term line and its definition."""
+    lines = slide.body.split("\n")
+    for term, definition in pairwise(lines):
+        if not _is_heading(term) or _is_heading(definition):
+            continue
+        iri = ctx.entity(
+            "concept", VKG.Concept, sentence_case(term), slide.passage, scheme=VKG.concepts
+        )
+        ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
+        for match in _ALSO_CALLED.finditer(definition):
+            ctx.alt_label(iri, match["alt"], slide.passage)
+            for alt in (match["abbr"], match["english"]):
+                if alt:
+                    ctx.alt_label(iri, alt, slide.passage)
+
+
+def extract_definitions(ctx: ExtractionContext, slide: Slide) -> None:
+    """A definitions slide opens with "La virtualisation est … <definition>"."""
+    for sentence in sentences(slide.body):
+        match = _DEFINES.match(sentence)
+        if match:
+            term = capitalise(match["term"])
+            iri = ctx.entity("concept", VKG.Concept, term, slide.passage, scheme=VKG.concepts)
+            ctx.add(slide.passage, iri, SKOS.definition, Literal(sentence, lang="fr"))
+            return
+
+
+def extract_categories(ctx: ExtractionContext, slide: Slide) -> None:
+    """The bullet list of the categories of virtualisation gives the types and their names.
+
+    "Isolateur ou Cloisonnement (Operating System level virtualization)" gives the
+    French label Cloisonnement, with Isolateur and the English name as synonyms.
+    """
+    for line in slide.body.split("\n"):
+        if not line.startswith("- "):
+            continue
+        names = strip_parentheses(line[2:])
+        names = re.sub(r"^(?:L['’]|La |Le )", "", names)
+        choices = [capitalise(n.strip()) for n in re.split(r"\s+ou\s+", names) if n.strip()]
+        label, synonyms = sentence_case(choices[-1]), choices[:-1]
+        ctx.entity(
+            "type",
+            VKG.VirtualisationType,
+            label,
+            slide.passage,
+            alt_labels=[*synonyms, *parenthesised(line)],
+            scheme=VKG.virtualisationTypes,
+        )
+
+
+def is_category_slide(slide: Slide) -> bool:
+    return _CATEGORY_INTRO in normalise(slide.passage.text)
+
+
+def extract_type_slide(ctx: ExtractionContext, slide: Slide) -> bool:
+    """A slide titled with a type's name defines it (the first such slide gives the definition)."""
+    iri = ctx.find(slide.passage.title, VKG.VirtualisationType)
+    if iri is None:
+        return False
+    ctx.mention(iri, slide.passage)
+    if not ctx.has(iri, SKOS.definition):
+        definition = ""
+        for sentence in sentences(slide.body):
+            definition = f"{definition} {sentence}".strip()
+            if len(definition) >= _DEFINITION_MIN_CHARS:
+                break
+        ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
+    return True
+
+
+def is_terminology_slide(slide: Slide) -> bool:
+    return label_key(slide.passage.title).startswith("terminolog")
+
+
+def is_definitions_slide(slide: Slide) -> bool:
+    return label_key(slide.passage.title).startswith("definition")

@@ -1,0 +1,116 @@
+"""The façade the CLI and the API share: one object over the built artifacts."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib.term import Literal, Node
+
+from kg import artifacts
+from kg.config import Settings
+from kg.corpus import Passage
+from kg.namespaces import RES, local_id
+from kg.network import Edge, EntityNetwork
+from kg.store import OxigraphStore, Row
+
+
+class UnknownEntity(KeyError):
+    """No entity has this id."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    subject: str
+    predicate: str
+    object: str
+    source: str | None
+
+
+@dataclass
+class EntityCard:
+    id: str
+    iri: str
+    label: str
+    types: list[str]
+    alt_labels: list[str] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)
+
+
+_ENTITY_FACTS = """
+SELECT ?s ?p ?o ?oLabel ?g WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  OPTIONAL { ?o skos:prefLabel ?oLabel }
+} ORDER BY ?p ?o ?g
+"""
+
+
+def _text(node: Node | None) -> str:
+    return "" if node is None else str(node)
+
+
+class KnowledgeBase:
+    """Graph, passages and (later) indexes, loaded once from the artifacts folder."""
+
+    def __init__(self, loaded: artifacts.Artifacts) -> None:
+        self.manifest: dict[str, Any] = loaded.manifest
+        self.store = OxigraphStore(loaded.trig)
+        self.passages: dict[str, Passage] = {p.id: p for p in loaded.passages}
+        self.network = EntityNetwork(self.store)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> "KnowledgeBase":
+        """Load the knowledge base, building the artifacts first if missing or stale."""
+        settings = settings or Settings()
+        artifacts.ensure_built(settings)
+        return cls(artifacts.load(settings.artifacts_dir))
+
+    def sparql(self, query: str) -> list[Row]:
+        """Run a SELECT query (project prefixes predeclared; default graph = union)."""
+        return self.store.select(query)
+
+    def entity(self, entity_id: str) -> EntityCard:
+        """Everything the graph says about one entity, each fact with its source passage."""
+        iri = RES[entity_id]
+        rows = self.store.select(_ENTITY_FACTS, {"s": iri})
+        if not rows:
+            raise UnknownEntity(entity_id)
+        label = next(
+            (_text(r["o"]) for r in rows if _text(r["p"]).endswith("#prefLabel")), entity_id
+        )
+        card = EntityCard(id=entity_id, iri=str(iri), label=label, types=[])
+        for row in rows:
+            predicate = _text(row["p"])
+            value = row["o"]
+            source = local_id(_text(row["g"]))
+            short = predicate.split("#")[-1].split("/")[-1]
+            if short == "prefLabel":
+                continue
+            if short == "altLabel" and _text(value) not in card.alt_labels:
+                card.alt_labels.append(_text(value))
+            elif short == "definition" and isinstance(value, Literal):
+                card.definitions.append(str(value))
+            elif short == "type":
+                type_name = _text(value).split("#")[-1]
+                if type_name not in card.types:
+                    card.types.append(type_name)
+            elif short == "mentionedIn":
+                passage = local_id(_text(value)).removeprefix("passage-")
+                if passage not in card.passages:
+                    card.passages.append(passage)
+            else:
+                shown = _text(row["oLabel"]) or _text(value)
+                card.facts.append(Fact(card.label, short, shown, source.removeprefix("passage-")))
+        return card
+
+    def neighbours(self, entity_id: str, depth: int = 1) -> tuple[list[str], list[Edge]]:
+        try:
+            return self.network.neighbours(entity_id, depth)
+        except KeyError as error:
+            raise UnknownEntity(entity_id) from error
+
+    def path(self, source: str, target: str) -> list[Edge]:
+        try:
+            return self.network.path(source, target)
+        except KeyError as error:
+            raise UnknownEntity(str(error)) from error

