@@ -26,8 +26,12 @@ from typing import Any
 from kg import __version__
 from kg.config import Settings
 from kg.corpus import Passage, load_corpus
+from kg.embed import load_embedder
 from kg.graph import build_dataset
+from kg.search.dense import VectorIndex, embedding_text
+from kg.search.lexical import LexicalIndex
 from kg.store import OxigraphStore
+from kg.text import FrenchAnalyser
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 GRAPH = "graph.trig"
 PASSAGES = "passages.json"
+LEXICAL_DIR = "lexical"
+VECTORS = "vectors.faiss"
 _CODE_DIR = Path(__file__).resolve().parent
 _COUNT_CLASSES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -67,6 +73,9 @@ def fingerprint(settings: Settings) -> dict[str, str]:
         "virtukg": __version__,
         "rdflib": version("rdflib"),
         "pyoxigraph": version("pyoxigraph"),
+        "embedding_model": settings.embedding_model,
+        "title_weight": str(settings.title_weight),
+        "hnsw_threshold": str(settings.hnsw_threshold),
     }
 
 
@@ -143,6 +152,7 @@ def _build_unlocked(settings: Settings) -> dict[str, Any]:
         (staging / GRAPH).write_bytes(trig)
         passages = [passage_to_json(p) for p in corpus.passages]
         (staging / PASSAGES).write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+        manifest["search"] = _write_search_indexes(staging, corpus.passages, settings)
         manifest["build_seconds"] = round(time.perf_counter() - started, 3)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap_in(staging, settings.artifacts_dir)
@@ -150,6 +160,27 @@ def _build_unlocked(settings: Settings) -> dict[str, Any]:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("built artifacts in %.2f s", manifest["build_seconds"])
     return manifest
+
+
+def _write_search_indexes(
+    directory: Path, passages: list[Passage], settings: Settings
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    LexicalIndex.build(passages, FrenchAnalyser(), settings.title_weight).save(
+        directory / LEXICAL_DIR
+    )
+    embedder = load_embedder(settings.embedding_model)
+    vectors = embedder.encode([embedding_text(p) for p in passages])
+    index = VectorIndex.build(vectors, settings.hnsw_threshold)
+    index.save(directory / VECTORS)
+    log.info("indexed %d passages in %.2f s", len(passages), time.perf_counter() - started)
+    return {
+        "embedding_model": embedder.name,
+        "dimension": embedder.dimension,
+        "vector_index": index.kind,
+        "title_weight": settings.title_weight,
+        "index_seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -176,9 +207,12 @@ def ensure_built(settings: Settings) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Artifacts:
+    directory: Path
     manifest: dict[str, Any]
     trig: bytes
     passages: list[Passage]
+    lexical: LexicalIndex
+    vectors: VectorIndex
 
 
 def load(artifacts_dir: Path) -> Artifacts:
@@ -190,6 +224,10 @@ def load(artifacts_dir: Path) -> Artifacts:
         trig = (artifacts_dir / GRAPH).read_bytes()
         raw = json.loads((artifacts_dir / PASSAGES).read_text(encoding="utf-8"))
         passages = [passage_from_json(item) for item in raw]
-    except (OSError, ValueError, TypeError) as error:
+        lexical = LexicalIndex.load(artifacts_dir / LEXICAL_DIR, FrenchAnalyser())
+        vectors = VectorIndex.load(artifacts_dir / VECTORS)
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
         raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: {error}") from error
-    return Artifacts(manifest, trig, passages)
+    if not lexical.size == vectors.size == len(passages):
+        raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: index sizes differ")
+    return Artifacts(artifacts_dir, manifest, trig, passages, lexical, vectors)

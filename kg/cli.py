@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from kg import artifacts
+from kg import artifacts, evaluation
 from kg.config import Settings
 from kg.corpus import CorpusError
 from kg.kb import KnowledgeBase, UnknownEntity
+from kg.search import SearchMode
 from kg.store import QueryError
 from kg.validate import ShapeViolation
 
@@ -76,6 +77,52 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    hits = kb.search(args.query, args.k, SearchMode(args.mode))
+    if args.json:
+        _print_json({"query": args.query, "mode": args.mode, "hits": [asdict(h) for h in hits]})
+        return 0
+    for rank, hit in enumerate(hits, start=1):
+        excerpt = " ".join(hit.text.split())[:110]
+        print(f"{rank}. [{hit.score:.3f}] slide {hit.slide} · {hit.title}\n   {excerpt}…")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    paths = [Path(p) for p in args.questions] or [
+        p for p in (evaluation.DEV_SET, evaluation.EXTRA_SET) if p.exists()
+    ]
+    sets = {path.stem: evaluation.load_questions(path) for path in paths}
+    if args.tune:
+        table = evaluation.tune_fusion(kb.searcher, [q for qs in sets.values() for q in qs])
+        if args.json:
+            _print_json(table[:10])
+        else:
+            columns = [
+                "lexical_weight",
+                "entity_boost",
+                "fact_boost",
+                "hit_at_1",
+                "hit_at_5",
+                "mrr",
+            ]
+            print(evaluation.format_table(table[:10], columns))
+        return 0
+    rows = [
+        asdict(scores)
+        for name, questions in sets.items()
+        for scores in evaluation.evaluate_retrieval(kb.searcher, name, questions)
+    ]
+    if args.json:
+        _print_json({"retrieval": rows, "fusion": asdict(kb.searcher.config)})
+    else:
+        columns = ["set", "mode", "questions", "hit_at_1", "hit_at_5", "mrr", "median_ms", "p95_ms"]
+        print(evaluation.format_table(rows, columns))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="kg", description=__doc__)
     main_parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
@@ -102,6 +149,21 @@ def parser() -> argparse.ArgumentParser:
     neighbours.add_argument("id")
     neighbours.add_argument("--depth", type=int, default=1)
     neighbours.set_defaults(run=cmd_neighbours)
+
+    search = commands.add_parser("search", parents=[paths], help="search the passages")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="number of hits (default 5)")
+    search.add_argument("--mode", choices=[m.value for m in SearchMode], default="hybrid")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(run=cmd_search)
+
+    evaluate = commands.add_parser("eval", parents=[paths], help="measure on question sets")
+    evaluate.add_argument(
+        "--questions", action="append", default=[], help="JSON-lines file (repeatable)"
+    )
+    evaluate.add_argument("--tune", action="store_true", help="grid-search the fusion weights")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
 
     path = commands.add_parser("path", parents=[paths], help="how two entities are linked")
     path.add_argument("source")

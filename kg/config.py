@@ -5,6 +5,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kg.embed import DEFAULT_MODEL
+from kg.search import Fusion, FusionConfig
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,3 +23,30 @@ class Settings(BaseSettings):
     artifacts_dir: Path = Field(
         PROJECT_ROOT / "artifacts", description="Where `kg build` writes what it derives."
     )
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model: a local path, a cached name, or the default "
+        "packaged all-MiniLM-L6-v2. Changing it rebuilds the vectors.",
+    )
+    title_weight: int = Field(2, ge=0, le=10, description="Extra weight of title terms in BM25.")
+    hnsw_threshold: int = Field(
+        50_000, ge=1, description="From this many passages on, vectors use an HNSW index."
+    )
+    fusion: Fusion = Field(Fusion.CONVEX, description="How lexical and dense results combine.")
+    # The three fusion defaults below are the best of `kg eval --tune` on the dev and
+    # extra question sets (ties broken towards the middle of the grid).
+    lexical_weight: float = Field(
+        0.5, ge=0, le=1, description="Share of the BM25 score in hybrid search (tuned)."
+    )
+    entity_boost: float = Field(
+        0.1, ge=0, le=1, description="Bonus for passages mentioning the query's entities (tuned)."
+    )
+    fact_boost: float = Field(
+        1.0,
+        ge=0,
+        le=2,
+        description="Bonus for passages stating a fact the query asks about (tuned).",
+    )
+
+    def fusion_config(self) -> FusionConfig:
+        return FusionConfig(self.fusion, self.lexical_weight, self.entity_boost, self.fact_boost)

@@ -8,9 +8,13 @@ from rdflib.term import Literal, Node
 from kg import artifacts
 from kg.config import Settings
 from kg.corpus import Passage
+from kg.embed import load_embedder
+from kg.link import EntityLinker
 from kg.namespaces import RES, local_id
 from kg.network import Edge, EntityNetwork
+from kg.search import Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
+from kg.text import FrenchAnalyser
 
 
 class UnknownEntity(KeyError):
@@ -52,18 +56,33 @@ def _text(node: Node | None) -> str:
 class KnowledgeBase:
     """Graph, passages and (later) indexes, loaded once from the artifacts folder."""
 
-    def __init__(self, loaded: artifacts.Artifacts) -> None:
+    def __init__(self, loaded: artifacts.Artifacts, settings: Settings) -> None:
+        self.settings = settings
         self.manifest: dict[str, Any] = loaded.manifest
         self.store = OxigraphStore(loaded.trig)
         self.passages: dict[str, Passage] = {p.id: p for p in loaded.passages}
         self.network = EntityNetwork(self.store)
+        self.analyser = FrenchAnalyser()
+        self.linker = EntityLinker(self.store, self.analyser)
+        self.searcher = Searcher(
+            loaded.passages,
+            loaded.lexical,
+            loaded.vectors,
+            load_embedder(loaded.manifest["search"]["embedding_model"]),
+            self.linker,
+            settings.fusion_config(),
+        )
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> "KnowledgeBase":
         """Load the knowledge base, building the artifacts first if missing or stale."""
         settings = settings or Settings()
         artifacts.ensure_built(settings)
-        return cls(artifacts.load(settings.artifacts_dir))
+        return cls(artifacts.load(settings.artifacts_dir), settings)
+
+    def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
+        """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""
+        return self.searcher.search(query, k, mode)
 
     def sparql(self, query: str) -> list[Row]:
         """Run a SELECT query (project prefixes predeclared; default graph = union)."""

@@ -7,6 +7,7 @@ typographic apostrophes and white space. Retrieval-specific analysis
 
 import re
 import unicodedata
+from pathlib import Path
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SPACES = re.compile(r"\s+")
@@ -78,3 +79,55 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def sentences(text: str) -> list[str]:
     """The sentences of a text, in order."""
     return [text[start:end] for start, end in sentence_spans(text)]
+
+
+# --------------------------------------------------------------------------- analysis
+
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[._/\-][a-z0-9]+)*")
+_IDENTIFIER = re.compile(r"[0-9]|[._/\-]")
+
+FRENCH_STOP_WORDS = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "data" / "stopwords_fr.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+class FrenchAnalyser:
+    """The one French analyser used wherever text is matched for retrieval.
+
+    Lower-cases, folds accents and apostrophes, removes elisions ("l'hyperviseur"
+    → "hyperviseur") and stop words, and stems with Snowball. Identifiers are
+    kept whole ("x86_64", "2.6.20", "z/vm", "cp/cms", "kvm-intel"), and their
+    alphabetic parts are emitted too, so "kvm" still finds "kvm-intel".
+    """
+
+    def __init__(self) -> None:
+        import Stemmer  # PyStemmer: Snowball stemmers compiled in C
+
+        self._stemmer = Stemmer.Stemmer("french")
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            stem = self._cache[word] = self._stemmer.stemWord(word)
+        return stem
+
+    def tokens(self, text: str) -> list[str]:
+        """Analysed terms of a text, in order."""
+        folded = _ELISION.sub("", normalise(text))
+        terms: list[str] = []
+        for token in _TOKEN.findall(folded):
+            if token in FRENCH_STOP_WORDS:
+                continue
+            if _IDENTIFIER.search(token):
+                terms.append(token)
+                parts = [p for p in re.split(r"[._/\-]", token) if len(p) > 1 and p.isalpha()]
+                terms.extend(self.stem(p) for p in parts if p not in FRENCH_STOP_WORDS)
+            else:
+                terms.append(self.stem(token))
+        return terms

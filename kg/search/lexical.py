@@ -1,0 +1,57 @@
+"""BM25 over the French analyser, the passage title weighted above the body."""
+
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from kg.corpus import Passage
+from kg.text import FrenchAnalyser
+
+ScoredIndices = list[tuple[int, float]]
+
+
+class LexicalIndex:
+    """A bm25s index over analysed passages; results are ``(passage index, score)``."""
+
+    def __init__(self, retriever: bm25s.BM25, analyser: FrenchAnalyser) -> None:
+        self._retriever = retriever
+        self._analyser = analyser
+        self.size = int(retriever.scores["num_docs"])
+
+    @classmethod
+    def build(
+        cls, passages: list[Passage], analyser: FrenchAnalyser, title_weight: int = 2
+    ) -> "LexicalIndex":
+        """Index passages; the title's terms count ``title_weight`` extra times.
+
+        Repeating the title's terms is the simple form of BM25F field weighting.
+        """
+        documents = [
+            analyser.tokens(p.title) * title_weight + analyser.tokens(p.text) for p in passages
+        ]
+        retriever = bm25s.BM25()
+        retriever.index(documents, show_progress=False)
+        return cls(retriever, analyser)
+
+    def search(self, query: str, k: int) -> ScoredIndices:
+        terms = self._analyser.tokens(query)
+        if not terms or self.size == 0:
+            return []
+        results = self._retriever.retrieve(
+            [terms], k=min(k, self.size), show_progress=False, n_threads=1
+        )
+        indices, scores = results.documents[0], results.scores[0]
+        return [(int(i), float(s)) for i, s in zip(indices, scores, strict=True) if s > 0]
+
+    def save(self, directory: Path) -> None:
+        self._retriever.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, analyser: FrenchAnalyser) -> "LexicalIndex":
+        retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
+        return cls(retriever, analyser)
+
+    def scores(self, query: str) -> np.ndarray:
+        """The BM25 score of every passage (for tests and diagnostics)."""
+        return np.asarray(self._retriever.get_scores(self._analyser.tokens(query)))

@@ -1,0 +1,58 @@
+import pytest
+
+from kg.text import FrenchAnalyser, normalise, sentences, slugify
+
+
+@pytest.fixture(scope="module")
+def analyser():
+    return FrenchAnalyser()
+
+
+def test_normalise_folds_case_accents_apostrophes_and_space():
+    assert normalise("  L’Hyperviseur  GÈRE\nles   systèmes ") == "l'hyperviseur gere les systemes"
+    assert normalise("Œuvre") == "oeuvre"
+
+
+def test_elisions_are_removed(analyser):
+    assert analyser.tokens("l'hyperviseur") == analyser.tokens("hyperviseur")
+    assert analyser.tokens("d’émulation") == analyser.tokens("émulation")
+    assert analyser.tokens("qu'il s'exécute") == analyser.tokens("il exécute")
+
+
+def test_accents_and_plurals_meet(analyser):
+    assert analyser.tokens("Systèmes invités") == analyser.tokens("systeme invite")
+    assert analyser.tokens("hyperviseurs") == analyser.tokens("hyperviseur")
+    assert analyser.tokens("virtualisation matérielle") == analyser.tokens(
+        "VIRTUALISATION MATERIELLE"
+    )
+
+
+def test_stop_words_are_dropped(analyser):
+    assert analyser.tokens("Qu'est-ce que la paravirtualisation ?") == analyser.tokens(
+        "paravirtualisation"
+    )
+
+
+@pytest.mark.parametrize("identifier", ["x86_64", "2.6.20", "z/vm", "cp/cms", "kvm-intel", "ia-64"])
+def test_identifiers_are_kept_whole(analyser, identifier):
+    assert identifier in analyser.tokens(f"Le noyau {identifier.upper()} existe")
+
+
+def test_identifier_parts_are_searchable(analyser):
+    terms = analyser.tokens("le module kvm-intel")
+    assert "kvm" in terms and "intel" in terms
+
+
+def test_sentences_keep_version_numbers_whole():
+    text = "Intégré depuis la version 2.6.20. KVM est un fork de QEMU.\nUne ligne"
+    assert sentences(text) == [
+        "Intégré depuis la version 2.6.20.",
+        "KVM est un fork de QEMU.",
+        "Une ligne",
+    ]
+
+
+def test_slugify_is_stable_and_iri_safe():
+    assert slugify("Système hôte") == "systeme-hote"
+    assert slugify("CP/CMS") == "cp-cms"
+    assert slugify("SWsoft, Inc.") == "swsoft-inc"
