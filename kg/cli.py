@@ -13,6 +13,7 @@ from kg import artifacts, evaluation
 from kg.config import Settings
 from kg.corpus import CorpusError
 from kg.kb import KnowledgeBase, UnknownEntity
+from kg.qa import confidence
 from kg.search import SearchMode
 from kg.store import QueryError
 from kg.validate import ShapeViolation
@@ -95,6 +96,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         p for p in (evaluation.DEV_SET, evaluation.EXTRA_SET) if p.exists()
     ]
     sets = {path.stem: evaluation.load_questions(path) for path in paths}
+    if args.fit_confidence:
+        oos = evaluation.load_questions(evaluation.OUT_OF_SCOPE_SET)
+        model = evaluation.fit_confidence(kb, [q for qs in sets.values() for q in qs] + oos)
+        model.save()
+        print(f"confidence model written to {confidence.MODEL_PATH}: {model}")
+        return 0
     if args.tune:
         table = evaluation.tune_fusion(kb.searcher, [q for qs in sets.values() for q in qs])
         if args.json:
@@ -115,11 +122,43 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for name, questions in sets.items()
         for scores in evaluation.evaluate_retrieval(kb.searcher, name, questions)
     ]
+    if not args.no_qa and evaluation.OUT_OF_SCOPE_SET.exists() and not args.questions:
+        sets[evaluation.OUT_OF_SCOPE_SET.stem] = evaluation.load_questions(
+            evaluation.OUT_OF_SCOPE_SET
+        )
+    qa_rows = (
+        []
+        if args.no_qa
+        else [
+            evaluation.qa_scores(name, evaluation.answer_all(kb, questions))
+            for name, questions in sets.items()
+        ]
+    )
     if args.json:
-        _print_json({"retrieval": rows, "fusion": asdict(kb.searcher.config)})
-    else:
-        columns = ["set", "mode", "questions", "hit_at_1", "hit_at_5", "mrr", "median_ms", "p95_ms"]
-        print(evaluation.format_table(rows, columns))
+        _print_json({"retrieval": rows, "qa": qa_rows, "fusion": asdict(kb.searcher.config)})
+        return 0
+    columns = ["set", "mode", "questions", "hit_at_1", "hit_at_5", "mrr", "median_ms", "p95_ms"]
+    print("## Retrieval\n")
+    print(evaluation.format_table(rows, columns))
+    if qa_rows:
+        print("\n## Question answering\n")
+        print(evaluation.format_table(qa_rows, list(qa_rows[0])))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase.open(_settings(args))
+    answer = kb.ask(args.question)
+    if args.json:
+        data = asdict(answer)
+        data.pop("signals", None)
+        _print_json(data)
+        return 0
+    print(answer.answer)
+    for citation in answer.citations:
+        print(f"  [{citation.number}] slide {citation.slide} · {citation.title}")
+    if answer.suggestions:
+        print("À demander ensuite : " + " | ".join(answer.suggestions))
     return 0
 
 
@@ -162,8 +201,17 @@ def parser() -> argparse.ArgumentParser:
         "--questions", action="append", default=[], help="JSON-lines file (repeatable)"
     )
     evaluate.add_argument("--tune", action="store_true", help="grid-search the fusion weights")
+    evaluate.add_argument(
+        "--fit-confidence", action="store_true", help="refit the abstention model and save it"
+    )
+    evaluate.add_argument("--no-qa", action="store_true", help="retrieval metrics only")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+
+    ask = commands.add_parser("ask", parents=[paths], help="ask a question in French")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(run=cmd_ask)
 
     path = commands.add_parser("path", parents=[paths], help="how two entities are linked")
     path.add_argument("source")

@@ -12,15 +12,22 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from itertools import product
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.config import PROJECT_ROOT
 from kg.corpus import Passage
+from kg.qa.analysis import Message
+from kg.qa.answerer import Answer, contains_all
+from kg.qa.confidence import ConfidenceModel, fit
 from kg.search import Candidates, FusionConfig, Searcher, SearchMode
 from kg.text import normalise
 
+if TYPE_CHECKING:
+    from kg.kb import KnowledgeBase
+
 DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "questions.dev.jsonl"
 EXTRA_SET = PROJECT_ROOT / "tests" / "resources" / "questions.extra.jsonl"
+OUT_OF_SCOPE_SET = PROJECT_ROOT / "tests" / "resources" / "questions.oos.jsonl"
 WEIGHT_GRID = [round(0.05 * i, 2) for i in range(21)]
 BOOST_GRID = [0.0, 0.1, 0.2, 0.3, 0.5]
 FACT_GRID = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -155,3 +162,79 @@ def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- question answering
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    question: Question
+    answer: Answer
+    latency: float
+
+    @property
+    def correct(self) -> bool:
+        if self.question.kind == "out_of_scope":
+            return self.answer.abstained
+        return not self.answer.abstained and contains_all(self.answer.answer, self.question.answer)
+
+    @property
+    def cites_evidence(self) -> bool:
+        evidence = self.question.evidence
+        return evidence is None or any(
+            normalise(evidence) in normalise(f"{c.title}\n{c.text}") for c in self.answer.citations
+        )
+
+
+def answer_all(kb: "KnowledgeBase", questions: list[Question]) -> list[AnswerRecord]:
+    """Ask every question, earlier turns first with their answers as the history."""
+    records = []
+    for question in questions:
+        history: list[Message] = []
+        for turn in question.turns[:-1]:
+            previous = kb.ask(turn, history)
+            history += [Message("user", turn), Message("assistant", previous.answer)]
+        started = time.perf_counter()
+        answer = kb.ask(question.text, history)
+        records.append(AnswerRecord(question, answer, time.perf_counter() - started))
+    return records
+
+
+def _share(values: list[bool]) -> float | str:
+    return round(sum(values) / len(values), 3) if values else "–"
+
+
+def qa_scores(name: str, records: list[AnswerRecord]) -> dict[str, Any]:
+    """Answer and citation accuracy, abstention precision/recall/F1, follow-ups, latency."""
+    in_scope = [r for r in records if r.question.kind != "out_of_scope"]
+    out_of_scope = [r for r in records if r.question.kind == "out_of_scope"]
+    declined = [r for r in records if r.answer.abstained]
+    true_declines = sum(r.question.kind == "out_of_scope" for r in declined)
+    precision = true_declines / len(declined) if declined else 1.0
+    recall = true_declines / len(out_of_scope) if out_of_scope else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    answered = [r for r in in_scope if not r.answer.abstained]
+    latencies = sorted(1000 * r.latency for r in records) or [0.0]
+    return {
+        "set": name,
+        "questions": len(records),
+        "answer_accuracy": _share([r.correct for r in in_scope]),
+        "citation_accuracy": _share([r.cites_evidence for r in answered]),
+        "graph_accuracy": _share([r.correct for r in in_scope if r.question.kind == "graph"]),
+        "follow_up_accuracy": _share([r.correct for r in in_scope if len(r.question.turns) > 1]),
+        "abstention_precision": round(precision, 3),
+        "abstention_recall": round(recall, 3),
+        "abstention_f1": round(f1, 3),
+        "wrongly_declined": _share([r.answer.abstained for r in in_scope]),
+        "median_ms": round(statistics.median(latencies), 2),
+        "p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
+    }
+
+
+def fit_confidence(kb: "KnowledgeBase", questions: list[Question]) -> ConfidenceModel:
+    """Fit the abstention model on in-scope and out-of-scope questions."""
+    records = answer_all(kb, questions)
+    signals = [r.answer.signals for r in records if r.answer.signals is not None]
+    labels = [r.question.kind != "out_of_scope" for r in records if r.answer.signals is not None]
+    return fit(signals, labels)

@@ -12,6 +12,9 @@ from kg.embed import load_embedder
 from kg.link import EntityLinker
 from kg.namespaces import RES, local_id
 from kg.network import Edge, EntityNetwork
+from kg.qa import Answer, Message, QuestionAnswerer
+from kg.qa.confidence import ConfidenceModel
+from kg.qa.queries import NamedQueries
 from kg.search import Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
 from kg.text import FrenchAnalyser
@@ -72,6 +75,19 @@ class KnowledgeBase:
             self.linker,
             settings.fusion_config(),
         )
+        self.answerer = QuestionAnswerer(
+            self.passages,
+            self.searcher,
+            self.linker,
+            self.analyser,
+            NamedQueries(self.store, settings.ontology_dir / "queries"),
+            self.network,
+            ConfidenceModel.load(),
+        )
+
+    def ask(self, question: str, history: list[Message] | None = None) -> Answer:
+        """A short French answer with its citations, facts and confidence (or a refusal)."""
+        return self.answerer.ask(question, history)
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> "KnowledgeBase":

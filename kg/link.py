@@ -44,6 +44,12 @@ SELECT ?p ?label WHERE {
                     vkg:startOffset, vkg:endOffset, vkg:sha256))
 }
 """
+_CLASS_LABELS = """
+SELECT ?c ?label WHERE {
+  ?c a owl:Class . FILTER(STRSTARTS(STR(?c), STR(vkg:)))
+  { ?c rdfs:label ?label } UNION { ?c skos:altLabel ?label }
+}
+"""
 _MENTIONS = "SELECT ?e ?p WHERE { ?e vkg:mentionedIn ?p }"
 _FACTS = f"""
 SELECT DISTINCT ?s ?p ?o ?g WHERE {{
@@ -82,22 +88,40 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+ENTITY, CLASS, RELATION = "entity", "class", "relation"
+
+
+@dataclass
+class Links:
+    """What a question names: entities, classes, relations, and the terms left over."""
+
+    entities: list[LinkedEntity]
+    classes: list[str]
+    relations: list[str]
+    residual: list[str]
+
+
 class _LabelIndex:
-    """Analysed label → ids, matched longest first over a question's terms."""
+    """Analysed labels of every kind, matched jointly over a question's terms.
+
+    At each position the longest label wins, whatever its kind, so "type de
+    virtualisation" is a relation (and a class), not the concept "virtualisation",
+    and "système hôte" is a concept, not the "hôte" cue of the host-system relation.
+    """
 
     def __init__(self, analyser: FrenchAnalyser) -> None:
         self._analyser = analyser
-        self._by_terms: dict[tuple[str, ...], set[str]] = {}
-        self._by_phrase: dict[str, set[str]] = {}
+        self._by_terms: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+        self._by_phrase: dict[str, set[tuple[str, str]]] = {}
         self._words: set[str] = set()
 
-    def add(self, label: str, identifier: str) -> None:
+    def add(self, label: str, kind: str, identifier: str) -> None:
         terms = tuple(self._analyser.tokens(label))
         if terms:
-            self._by_terms.setdefault(terms, set()).add(identifier)
+            self._by_terms.setdefault(terms, set()).add((kind, identifier))
             self._words.update(t for t in terms if t.isalpha())
         else:  # a cue made only of grammatical words ("qu'est-ce que")
-            self._by_phrase.setdefault(f" {normalise(label)} ", set()).add(identifier)
+            self._by_phrase.setdefault(f" {normalise(label)} ", set()).add((kind, identifier))
 
     def _correct(self, term: str) -> str:
         """The label word a misspelt term most likely means, or the term itself."""
@@ -107,25 +131,33 @@ class _LabelIndex:
         best = min(self._words, key=lambda w: edit_distance(term, w, limit), default=term)
         return best if edit_distance(term, best, limit) <= limit else term
 
-    def find(self, text: str) -> list[str]:
+    def find(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """The (kind, id) pairs named in ``text`` in order, and the terms no label used."""
         terms = [self._correct(t) for t in self._analyser.tokens(text)]
         longest = max((len(k) for k in self._by_terms), default=0)
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
+        residual: list[str] = []
         position = 0
         while position < len(terms):
             for size in range(min(longest, len(terms) - position), 0, -1):
-                ids = self._by_terms.get(tuple(terms[position : position + size]))
-                if ids:
-                    found += [i for i in sorted(ids) if i not in found]
+                matches = self._by_terms.get(tuple(terms[position : position + size]))
+                if matches:
+                    # An entity's name is about that entity ("Système hôte" is not the
+                    # host-system relation); a class and a relation may share a word
+                    # ("licence") and are both kept.
+                    if any(kind == ENTITY for kind, _ in matches):
+                        matches = {m for m in matches if m[0] == ENTITY}
+                    found += [m for m in sorted(matches) if m not in found]
                     position += size
                     break
             else:
+                residual.append(terms[position])
                 position += 1
         folded = f" {normalise(text).replace('?', ' ')} "
-        for phrase, ids in self._by_phrase.items():
+        for phrase, matches in self._by_phrase.items():
             if phrase in folded:
-                found += [i for i in sorted(ids) if i not in found]
-        return found
+                found += [m for m in sorted(matches) if m not in found]
+        return found, residual
 
 
 class EntityLinker:
@@ -133,15 +165,16 @@ class EntityLinker:
 
     def __init__(self, store: GraphStore, analyser: FrenchAnalyser) -> None:
         self.entities: dict[str, LinkedEntity] = {}
-        self._entities = _LabelIndex(analyser)
+        self._labels = _LabelIndex(analyser)
         for row in store.select(_ENTITY_LABELS):
             entity_id = local_id(str(row["e"]))
             entity_type = str(row["type"]).split("#")[-1]
             self.entities[entity_id] = LinkedEntity(entity_id, str(row["pref"]), entity_type)
-            self._entities.add(str(row["label"]), entity_id)
-        self._properties = _LabelIndex(analyser)
+            self._labels.add(str(row["label"]), ENTITY, entity_id)
         for row in store.select(_PROPERTY_LABELS):
-            self._properties.add(str(row["label"]), str(row["p"]))
+            self._labels.add(str(row["label"]), RELATION, str(row["p"]))
+        for row in store.select(_CLASS_LABELS):
+            self._labels.add(str(row["label"]), CLASS, str(row["c"]))
         self.mentions: dict[str, set[str]] = {}
         for row in store.select(_MENTIONS):
             passage_id = local_id(str(row["p"])).removeprefix("passage-")
@@ -153,10 +186,23 @@ class EntityLinker:
                 key = (local_id(str(node)), str(row["p"]))
                 self.stated_in.setdefault(key, set()).add(passage_id)
 
+    def analyse(self, text: str) -> Links:
+        found, residual = self._labels.find(text)
+        return Links(
+            entities=[self.entities[i] for kind, i in found if kind == ENTITY],
+            classes=[i for kind, i in found if kind == CLASS],
+            relations=[i for kind, i in found if kind == RELATION],
+            residual=residual,
+        )
+
     def link(self, text: str) -> list[LinkedEntity]:
         """Entities named in ``text``, in order of appearance, each once."""
-        return [self.entities[i] for i in self._entities.find(text)]
+        return self.analyse(text).entities
 
     def relations(self, text: str) -> list[str]:
         """IRIs of the properties a question asks about."""
-        return self._properties.find(text)
+        return self.analyse(text).relations
+
+    def classes(self, text: str) -> list[str]:
+        """IRIs of the classes a question names ("solutions" → vkg:Product)."""
+        return self.analyse(text).classes

@@ -96,6 +96,9 @@ FRENCH_STOP_WORDS = frozenset(
 )
 
 
+_PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
+
+
 class FrenchAnalyser:
     """The one French analyser used wherever text is matched for retrieval.
 
@@ -124,10 +127,14 @@ class FrenchAnalyser:
         for token in _TOKEN.findall(folded):
             if token in FRENCH_STOP_WORDS:
                 continue
-            if _IDENTIFIER.search(token):
+            parts = token.split("-")
+            if len(parts) > 1 and token.replace("-", "").isalpha() and parts[-1] in _PRONOUNS:
+                # "peut-elle", "appelle-t-on": a verb and its inverted pronoun
+                terms += [self.stem(p) for p in parts if p not in FRENCH_STOP_WORDS]
+            elif _IDENTIFIER.search(token):
                 terms.append(token)
-                parts = [p for p in re.split(r"[._/\-]", token) if len(p) > 1 and p.isalpha()]
-                terms.extend(self.stem(p) for p in parts if p not in FRENCH_STOP_WORDS)
+                pieces = [p for p in re.split(r"[._/\-]", token) if len(p) > 1 and p.isalpha()]
+                terms.extend(self.stem(p) for p in pieces if p not in FRENCH_STOP_WORDS)
             else:
                 terms.append(self.stem(token))
         return terms

@@ -17,7 +17,7 @@ _ALSO_CALLED = re.compile(
 )
 _DEFINES = re.compile(r"^(?:La |Le |L['’])(?P<term>[\w-]+) est (?:– [^–]+ – )?(?P<definition>.+)$")
 _CATEGORY_INTRO = "categories de virtualisation"
-_DEFINITION_MIN_CHARS = 120
+_DEFINITION_MIN_CHARS = 200
 
 
 def _is_heading(line: str) -> bool:

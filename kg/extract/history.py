@@ -167,7 +167,7 @@ def _cue_entities(ctx: ExtractionContext, slide: Slide, sentence: str) -> list[U
 
 
 def _successions(ctx: ExtractionContext, slide: Slide, sentence: str) -> None:
-    """ "CP/CMS a été remplacé par le z/VM": both systems, and which replaced which."""
+    """Successions ("CP/CMS a été remplacé par le z/VM"): both systems, and which came first."""
     for match in _REPLACED.finditer(sentence):
         old = ctx.find(match["old"]) or ctx.entity(
             "os", VKG.OperatingSystem, match["old"], slide.passage

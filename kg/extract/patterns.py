@@ -31,7 +31,7 @@ def capitalise(text: str) -> str:
 
 
 def sentence_case(label: str) -> str:
-    """ "Système Hôte" → "Système hôte"; words in capitals (acronyms) are kept."""
+    """Lower-case all words but the first ("Système Hôte" → "Système hôte"), acronyms aside."""
     words = label.split()
     kept = [words[0]] if words else []
     kept += [w if w.isupper() and len(w) > 1 else w.lower() for w in words[1:]]

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import SKOS, XSD
 
-from kg.extract.context import ExtractionContext, Slide
+from kg.extract.context import ExtractionContext, Slide, label_key
 from kg.extract.patterns import NAME, capitalise, enumeration, looks_like_organisation
 from kg.namespaces import VKG
 from kg.text import sentences
@@ -19,7 +19,7 @@ from kg.text import sentences
 
 @dataclass(frozen=True)
 class AgentRule:
-    """ "<verb> par <Name>": the product's relation to a person or an organisation."""
+    """A "<verbe> par <Nom>" phrasing: the product's relation to a person or an organisation."""
 
     pattern: re.Pattern[str]
     predicate: URIRef
@@ -34,6 +34,7 @@ AGENT_RULES = (
     AgentRule(re.compile(rf"lancée? (?:à l['’]origine )?par (?P<who>{NAME})"), VKG.founder, True),
     AgentRule(re.compile(rf"élaboration par (?P<who>{NAME})"), VKG.contributor, False),
 )
+_ABBREVIATED = re.compile(r"\(abrégée? (?P<short>[A-Z][A-Za-z0-9]+)")
 _FORK = re.compile(rf"(?P<a>{NAME}) est un fork de (?P<b>{NAME})")
 _BASE_OF = re.compile(
     rf"est la base de (?P<derived>{NAME})(?:, un produit [\w ]+? fourni par (?P<who>{NAME}))?"
@@ -83,9 +84,24 @@ def product_of_slide(ctx: ExtractionContext, slide: Slide) -> URIRef | None:
 
 def extract_product_slide(ctx: ExtractionContext, slide: Slide, product: URIRef) -> None:
     ctx.mention(product, slide.passage)
-    for sentence in sentences(slide.body):
+    all_sentences = sentences(slide.body)
+    _definition(ctx, slide, product, all_sentences)
+    for sentence in all_sentences:
         for extract in _SENTENCE_RULES:
             extract(ctx, slide, product, sentence)
+
+
+def _definition(
+    ctx: ExtractionContext, slide: Slide, product: URIRef, candidates: list[str]
+) -> None:
+    """The first "<product> est un/une …" sentence defines the product; "(abrégé X" names it."""
+    names = {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
+    for sentence in candidates:
+        for match in _ABBREVIATED.finditer(sentence):
+            ctx.alt_label(product, match["short"], slide.passage)
+        subject, verb, _ = sentence.partition(" est ")
+        if verb and label_key(subject) in names and not ctx.has(product, SKOS.definition):
+            ctx.add(slide.passage, product, SKOS.definition, Literal(sentence, lang="fr"))
 
 
 def _agents(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:

@@ -82,12 +82,13 @@ class Searcher:
             dense = self.vectors.search(self.embedder.encode([query])[0], pool)
         if mode != SearchMode.HYBRID or self.linker is None:
             return Candidates(lexical, dense, {}, {})
-        entities = [entity.id for entity in self.linker.link(query)]
+        links = self.linker.analyse(query)
+        entities = [entity.id for entity in links.entities]
         return Candidates(
             lexical,
             dense,
             self._entity_scores(entities),
-            self._fact_scores(entities, self.linker.relations(query)),
+            self._fact_scores(entities, links.relations),
         )
 
     def _entity_scores(self, entities: list[str]) -> dict[int, float]:
@@ -152,8 +153,9 @@ class Searcher:
         if not query.strip():
             return []
         ranked = self.fuse(self.candidates(query, mode), mode)[:k]
-        return [self._hit(index, score) for index, score in ranked]
+        return [self.hit(index, score) for index, score in ranked]
 
-    def _hit(self, index: int, score: float) -> Hit:
+    def hit(self, index: int, score: float) -> Hit:
+        """The hit for the passage at ``index`` of the index."""
         p = self.passages[index]
         return Hit(p.id, p.document, p.slide, p.title, p.text, round(float(np.float64(score)), 6))

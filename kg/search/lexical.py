@@ -1,5 +1,6 @@
 """BM25 over the French analyser, the passage title weighted above the body."""
 
+import logging
 from pathlib import Path
 
 import bm25s
@@ -9,6 +10,7 @@ from kg.corpus import Passage
 from kg.text import FrenchAnalyser
 
 ScoredIndices = list[tuple[int, float]]
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:

@@ -42,3 +42,17 @@ def test_tuning_reports_the_best_weights_first(kb):
     table = evaluation.tune_fusion(kb.searcher, questions)
     assert table[0]["mrr"] == max(row["mrr"] for row in table)
     assert {"lexical_weight", "entity_boost", "fact_boost"} <= set(table[0])
+
+
+def test_question_answering_on_the_dev_set_stays_near_its_targets(kb, dev_questions):
+    scores = evaluation.qa_scores("dev", evaluation.answer_all(kb, dev_questions))
+    assert scores["answer_accuracy"] >= 0.85
+    assert scores["citation_accuracy"] >= 0.9
+    assert scores["graph_accuracy"] == 1.0
+    assert scores["abstention_recall"] >= 0.66
+    assert scores["wrongly_declined"] <= 0.05
+
+
+def test_abstention_on_the_out_of_scope_set(kb):
+    records = evaluation.answer_all(kb, evaluation.load_questions(evaluation.OUT_OF_SCOPE_SET))
+    assert sum(r.answer.abstained for r in records) / len(records) >= 0.85
