@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make run   — install, build the knowledge base and print what was built
+#   make run   — install, build the knowledge base, serve the API on 127.0.0.1:8000
 #   make test  — install (with the test tools) and run lint, types and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -30,6 +30,7 @@ build: install
 	$(BIN)/kg build
 
 run: build
+	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -162,6 +163,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Hand over to the API package (the library itself imports no web framework)."""
+    os.execvp(
+        sys.executable,
+        [sys.executable, "-m", "api", "--host", args.host, "--port", str(args.port),
+         "--workers", str(args.workers)],
+    )  # fmt: skip
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="kg", description=__doc__)
     main_parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
@@ -212,6 +222,12 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(run=cmd_ask)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
 
     path = commands.add_parser("path", parents=[paths], help="how two entities are linked")
     path.add_argument("source")

@@ -9,7 +9,7 @@ from kg import artifacts
 from kg.config import Settings
 from kg.corpus import Passage
 from kg.embed import load_embedder
-from kg.link import EntityLinker
+from kg.link import EntityLinker, LinkedEntity
 from kg.namespaces import RES, local_id
 from kg.network import Edge, EntityNetwork
 from kg.qa import Answer, Message, QuestionAnswerer
@@ -17,7 +17,7 @@ from kg.qa.confidence import ConfidenceModel
 from kg.qa.queries import NamedQueries
 from kg.search import Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
-from kg.text import FrenchAnalyser
+from kg.text import FrenchAnalyser, normalise
 
 
 class UnknownEntity(KeyError):
@@ -44,6 +44,7 @@ class EntityCard:
     passages: list[str] = field(default_factory=list)
 
 
+_LABELS = "SELECT ?e ?label WHERE { ?e skos:prefLabel|skos:altLabel ?label }"
 _ENTITY_FACTS = """
 SELECT ?s ?p ?o ?oLabel ?g WHERE {
   GRAPH ?g { ?s ?p ?o }
@@ -67,6 +68,9 @@ class KnowledgeBase:
         self.network = EntityNetwork(self.store)
         self.analyser = FrenchAnalyser()
         self.linker = EntityLinker(self.store, self.analyser)
+        self._labels: dict[str, set[str]] = {}
+        for row in self.store.select(_LABELS):
+            self._labels.setdefault(local_id(str(row["e"])), set()).add(str(row["label"]))
         self.searcher = Searcher(
             loaded.passages,
             loaded.lexical,
@@ -137,6 +141,32 @@ class KnowledgeBase:
                 shown = _text(row["oLabel"]) or _text(value)
                 card.facts.append(Fact(card.label, short, shown, source.removeprefix("passage-")))
         return card
+
+    def find_entities(
+        self, text: str, entity_type: str | None = None, limit: int = 10
+    ) -> list[LinkedEntity]:
+        """Entities whose label or synonym contains ``text`` (prefix matches first)."""
+        wanted = normalise(text)
+        scored: dict[str, tuple[int, int, str]] = {}
+        for entity_id, labels in self._labels.items():
+            entity = self.linker.entities.get(entity_id)
+            if entity is None or (entity_type and entity.type != entity_type):
+                continue
+            for label in labels:
+                folded = normalise(label)
+                if wanted in folded:
+                    rank = (0 if folded.startswith(wanted) else 1, len(folded), entity.label)
+                    scored[entity_id] = min(scored.get(entity_id, rank), rank)
+        ordered = sorted(scored, key=lambda i: scored[i])
+        return [self.linker.entities[i] for i in ordered[:limit]]
+
+    def describe(self, entity_id: str, format: str) -> bytes:
+        """The entity's RDF description (every triple about it, from any passage)."""
+        if entity_id not in self.linker.entities and not self.store.ask(
+            f"ASK {{ <{RES[entity_id]}> ?p ?o }}"
+        ):
+            raise UnknownEntity(entity_id)
+        return self.store.describe(str(RES[entity_id]), format)
 
     def neighbours(self, entity_id: str, depth: int = 1) -> tuple[list[str], list[Edge]]:
         try:

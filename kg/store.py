@@ -5,6 +5,7 @@ which is 18–32× faster than rdflib's engine on this graph. The default graph
 of a query is the union of all named graphs.
 """
 
+import re
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -19,6 +20,21 @@ Row = dict[str, Node | None]
 
 class QueryError(ValueError):
     """A SPARQL query that cannot be parsed or run."""
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def refuse_remote(query: str) -> None:
+    """Refuse ``SERVICE``: pyoxigraph would fetch the remote endpoint over HTTP.
+
+    SPARQL decodes ``\\uXXXX`` escapes before parsing, so they are decoded here too
+    ("SERV\\u0049CE" is SERVICE). ``FROM <http…>`` only names a local graph.
+    """
+    decoded = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    if _SERVICE.search(decoded):
+        raise QueryError("SERVICE is refused: queries run on the local graph only")
 
 
 class GraphStore(Protocol):
@@ -60,6 +76,23 @@ def _to_oxigraph(term: Node) -> OxTerm:
     raise QueryError(f"unsupported binding: {term!r}")
 
 
+DATASET_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def describe(triples: set[ox.Triple], format: str) -> bytes:
+    """Triples serialised in one of ``GRAPH_FORMATS``, with the project's prefixes."""
+    ordered = sorted(triples, key=str)
+    return bytes(
+        ox.serialize(ordered, format=GRAPH_FORMATS[format], prefixes=dict(PREFIXES)) or b""
+    )
+
+
 class OxigraphStore:
     """An in-memory pyoxigraph store loaded from a TriG serialisation."""
 
@@ -74,6 +107,7 @@ class OxigraphStore:
         ``bindings`` fix variables before evaluation (SEP-0007); each bound
         variable must appear in the SELECT projection.
         """
+        refuse_remote(query)
         substitutions: dict[ox.Variable, OxTerm] | None = (
             {ox.Variable(name): _to_oxigraph(value) for name, value in bindings.items()}
             if bindings
@@ -104,6 +138,30 @@ class OxigraphStore:
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self.store)
+
+    def dump(self, format: str) -> bytes:
+        """The dataset serialised: "trig" and "nquads" keep the named graphs; "turtle", "nt",
+        "jsonld" and "rdfxml" give the union of all graphs."""
+        if format in DATASET_FORMATS:
+            return bytes(self.store.dump(format=DATASET_FORMATS[format]) or b"")
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+        return describe(triples, format)
+
+    def describe(self, iri: str, format: str) -> bytes:
+        """Every triple (from any graph) whose subject is ``iri``."""
+        triples = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None)
+        }
+        return describe(triples, format)
+
+    def update(self, update: str) -> None:
+        """Apply a SPARQL update to the live store."""
+        refuse_remote(update)
+        try:
+            self.store.update(update, prefixes=self.prefixes)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error
 
     def __len__(self) -> int:
         return len(self.store)

@@ -1,0 +1,83 @@
+"""Every error the API returns is JSON: {"error": <code>, "message": <what is wrong>}."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from kg.kb import UnknownEntity
+from kg.sparql import SparqlError
+from kg.store import QueryError
+
+log = logging.getLogger("api")
+
+SPARQL_STATUS = {
+    "syntax": 400,
+    "too_many_rows": 400,
+    "forbidden": 403,
+    "not_acceptable": 406,
+    "timeout": 503,
+    "busy": 503,
+}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {
+        "description": description,
+        "content": {
+            "application/json": {
+                "example": {"error": code, "message": "what is wrong, in plain words"}
+            }
+        },
+    }
+    for status, code, description in (
+        (400, "bad_request", "Malformed input"),
+        (404, "not_found", "Unknown resource"),
+        (413, "too_large", "Request body too large"),
+        (422, "invalid_request", "Invalid parameters"),
+    )
+}
+
+
+def error_body(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {item.get('msg', 'invalid')}" if where else item.get("msg", ""))
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        return error_body(422, "invalid_request", _validation_message(error))
+
+    @app.exception_handler(UnknownEntity)
+    async def unknown(_: Request, error: UnknownEntity) -> JSONResponse:
+        return error_body(404, "not_found", f"unknown entity {error.args[0]!r}")
+
+    @app.exception_handler(SparqlError)
+    async def sparql(_: Request, error: SparqlError) -> JSONResponse:
+        return error_body(SPARQL_STATUS.get(error.kind, 400), error.kind, str(error))
+
+    @app.exception_handler(QueryError)
+    async def query(_: Request, error: QueryError) -> JSONResponse:
+        return error_body(400, "syntax", f"malformed SPARQL: {error}")
+
+    @app.exception_handler(HTTPException)
+    async def http(_: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "error")
+        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        response = error_body(error.status_code, code, detail)
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_body(500, "internal_error", "unexpected error; it has been logged")

@@ -1,0 +1,107 @@
+"""The FastAPI application: ``create_app(settings)`` wires the routers over one KnowledgeBase."""
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import error_body, install_error_handlers
+from api.routers import chat, entities, health, qa, sparql
+from api.settings import ApiSettings
+from kg import __version__
+from kg.kb import KnowledgeBase
+from kg.sparql import SparqlService
+
+STATIC = Path(__file__).resolve().parent / "static"
+access_log = logging.getLogger("api.access")
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started = time.perf_counter()
+        kb = KnowledgeBase.open(settings)
+        app.state.kb = kb
+        app.state.sparql = SparqlService(
+            kb.store.dump("nquads"), settings.sparql_workers, settings.sparql_timeout
+        )
+        access_log.info(
+            json.dumps({"event": "ready", "seconds": round(time.perf_counter() - started, 2)})
+        )
+        try:
+            yield
+        finally:
+            app.state.sparql.close()
+
+    app = FastAPI(
+        title="VirtuKG",
+        version=__version__,
+        description="Questions en français sur un cours de virtualisation : réponses citées, "
+        "recherche, graphe de connaissances et point d'accès SPARQL.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
+        )
+
+    @app.middleware("http")
+    async def limit_and_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            response: Response = error_body(
+                413, "too_large", f"the request body exceeds {settings.max_body_bytes} bytes"
+            )
+        else:
+            response = await call_next(request)
+        access_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                }
+            )
+        )
+        return response
+
+    for router in (health.router, qa.router, entities.router, sparql.router, chat.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="VirtuKG — API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (settings from ``VIRTUKG_*`` variables)."""
+    return create_app(ApiSettings())

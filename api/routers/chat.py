@@ -1,0 +1,136 @@
+"""An OpenAI-compatible chat endpoint, so existing chat front-ends can use the assistant."""
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from api.deps import KB, AppSettings
+from api.errors import ERROR_RESPONSES
+from api.validation import check_history, check_question
+from kg.qa import Answer, Message
+
+router = APIRouter(prefix="/v1", tags=["openai"], responses={422: ERROR_RESPONSES[422]})
+_CHUNK_WORDS = 8
+
+
+class ContentPart(BaseModel):
+    type: str = "text"
+    text: str = ""
+
+
+class OpenAIMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return " ".join(part.text for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class ChatRequest(BaseModel):
+    model: str = "virtukg"
+    messages: list[OpenAIMessage] = Field(min_length=1)
+    stream: bool = False
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+
+def _with_sources(answer: Answer) -> str:
+    if not answer.citations:
+        return answer.answer
+    sources = "\n".join(f"[{c.number}] diapositive {c.slide} — {c.title}" for c in answer.citations)
+    return f"{answer.answer}\n\nSources :\n{sources}"
+
+
+def _citations(answer: Answer) -> list[dict[str, Any]]:
+    return [
+        {"number": c.number, "id": c.id, "slide": c.slide, "title": c.title, "sentence": c.sentence}
+        for c in answer.citations
+    ]
+
+
+@router.get("/models")
+def models(settings: AppSettings) -> dict[str, Any]:
+    """The one model this service offers."""
+    return {
+        "object": "list",
+        "data": [
+            {"id": settings.model_name, "object": "model", "created": 0, "owned_by": "virtukg"}
+        ],
+    }
+
+
+@router.post("/chat/completions", response_model=None)
+async def chat_completions(
+    body: ChatRequest, kb: KB, settings: AppSettings
+) -> dict[str, Any] | StreamingResponse:
+    """The last user message is the question; earlier user and assistant messages are the
+    history. The reply carries the answer, its sources and, as an extension, `citations`."""
+    turns = [m for m in body.messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user":
+        check_question("", settings, field="messages")
+    question = turns[-1].text()
+    check_question(question, settings, field="messages")
+    check_history(len(turns) - 1, settings)
+    history = [Message(m.role, m.text()) for m in turns[:-1]]
+    answer = await run_in_threadpool(kb.ask, question, history)
+    content = _with_sources(answer)
+    identifier = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    if body.stream:
+        return StreamingResponse(
+            _stream(identifier, created, settings.model_name, content, answer),
+            media_type="text/event-stream",
+        )
+    words = len(question.split()), len(content.split())
+    return {
+        "id": identifier,
+        "object": "chat.completion",
+        "created": created,
+        "model": settings.model_name,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": words[0],
+            "completion_tokens": words[1],
+            "total_tokens": sum(words),
+        },
+        "citations": _citations(answer),
+        "abstained": answer.abstained,
+    }
+
+
+def _stream(
+    identifier: str, created: int, model: str, content: str, answer: Answer
+) -> Iterator[str]:
+    def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        chunk = {
+            "id": identifier,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+        return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+
+    yield event({"role": "assistant", "content": ""})
+    words = content.split(" ")
+    for start in range(0, len(words), _CHUNK_WORDS):
+        piece = " ".join(words[start : start + _CHUNK_WORDS])
+        yield event({"content": piece if start == 0 else f" {piece}"})
+    yield event({}, "stop", citations=_citations(answer))
+    yield "data: [DONE]\n\n"

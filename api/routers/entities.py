@@ -1,0 +1,123 @@
+"""Entities and the graph: search, cards, neighbourhoods, paths, dumps, the ontology."""
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+
+from api.deps import KB
+from api.errors import ERROR_RESPONSES
+from api.negotiation import best_match
+from api.schemas import EdgeOut, EntityCardOut, EntityList, EntityOut, FactOut, GraphOut, PathOut
+
+router = APIRouter(prefix="/api", tags=["graph"], responses={422: ERROR_RESPONSES[422]})
+RDF_CARD_FORMATS = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
+DUMP_FORMATS = {
+    "turtle": ("turtle", "text/turtle"),
+    "trig": ("trig", "application/trig"),
+    "nt": ("nt", "application/n-triples"),
+    "nquads": ("nquads", "application/n-quads"),
+    "jsonld": ("jsonld", "application/ld+json"),
+}
+ENTITY_ID = r"^[a-z]+-[a-z0-9-]+$"
+
+
+def _entity(kb: KB, entity_id: str) -> EntityOut:
+    entity = kb.linker.entities.get(entity_id)
+    if entity is None:
+        return EntityOut(id=entity_id, label=entity_id, type="")
+    return EntityOut(id=entity.id, label=entity.label, type=entity.type)
+
+
+@router.get("/entities", response_model=EntityList)
+def find_entities(
+    kb: KB,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    type: Annotated[str | None, Query(max_length=60, description="e.g. Product")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> EntityList:
+    """Entities whose label or synonym contains q (autocomplete)."""
+    found = kb.find_entities(q, type, limit)
+    return EntityList(query=q, entities=[EntityOut.model_validate(asdict(e)) for e in found])
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response_model=EntityCardOut,
+    responses={
+        404: ERROR_RESPONSES[404],
+        200: {"content": {media: {} for media in RDF_CARD_FORMATS}},
+    },
+)
+def entity_card(
+    kb: KB,
+    request: Request,
+    entity_id: Annotated[str, PathParam(max_length=120, pattern=ENTITY_ID)],
+) -> Response | EntityCardOut:
+    """Everything about one entity; Turtle or JSON-LD when the Accept header asks for RDF."""
+    accept = request.headers.get("accept", "application/json")
+    media = best_match(accept, ["application/json", *RDF_CARD_FORMATS])
+    if media in RDF_CARD_FORMATS:
+        return Response(kb.describe(entity_id, RDF_CARD_FORMATS[media]), media_type=media)
+    card = kb.entity(entity_id)
+    nodes, _ = kb.network.neighbours(entity_id, 1) if entity_id in kb.network else ([], [])
+    return EntityCardOut(
+        id=card.id,
+        iri=card.iri,
+        label=card.label,
+        types=card.types,
+        alt_labels=card.alt_labels,
+        definitions=card.definitions,
+        facts=[FactOut.model_validate(asdict(f)) for f in card.facts],
+        passages=card.passages,
+        neighbours=[_entity(kb, n) for n in nodes if n != entity_id],
+    )
+
+
+@router.get("/graph/neighbours/{entity_id}", response_model=GraphOut)
+def neighbours(
+    kb: KB,
+    entity_id: Annotated[str, PathParam(max_length=120, pattern=ENTITY_ID)],
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+) -> GraphOut:
+    """The entities within depth relations of an entity, and those relations."""
+    nodes, edges = kb.neighbours(entity_id, depth)
+    return GraphOut(
+        nodes=[_entity(kb, n) for n in nodes],
+        edges=[EdgeOut.model_validate(asdict(e)) for e in edges],
+    )
+
+
+@router.get("/graph/path", response_model=PathOut, responses={404: ERROR_RESPONSES[404]})
+def path(
+    kb: KB,
+    source: Annotated[str, Query(alias="from", max_length=120, pattern=ENTITY_ID)],
+    target: Annotated[str, Query(alias="to", max_length=120, pattern=ENTITY_ID)],
+) -> PathOut:
+    """How two entities are linked: the relations along a shortest path."""
+    edges = kb.path(source, target)
+    return PathOut(
+        source=source,
+        target=target,
+        found=bool(edges) or source == target,
+        edges=[EdgeOut.model_validate(asdict(e)) for e in edges],
+    )
+
+
+@router.get("/dump", responses={200: {"content": {m: {} for _, m in DUMP_FORMATS.values()}}})
+def dump(
+    kb: KB,
+    format: Annotated[str, Query(pattern="^(turtle|trig|nt|nquads|jsonld)$")] = "trig",
+) -> Response:
+    """The whole graph: TriG and N-Quads keep the named graphs (provenance)."""
+    name, media = DUMP_FORMATS[format]
+    return Response(kb.store.dump(name), media_type=media)
+
+
+@router.get("/ontology", responses={200: {"content": {"text/turtle": {}}}})
+def ontology(kb: KB) -> Response:
+    """The hand-written vocabulary (OWL + SKOS) in Turtle."""
+    path = kb.settings.ontology_dir / "virtukg.ttl"
+    return Response(path.read_bytes(), media_type="text/turtle")

@@ -1,0 +1,161 @@
+"""The SPARQL 1.1 Protocol endpoint: GET, POST form and POST direct; read-only by default."""
+
+import re
+import secrets
+from typing import Annotated
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import KB, AppSettings, Sparql
+from api.errors import error_body
+from api.negotiation import best_match, parse_accept
+from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlError
+
+router = APIRouter(tags=["sparql"])
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
+_DESCRIPTION = """
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+[] a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query {update} ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:resultFormat formats:SPARQL_Results_JSON , formats:SPARQL_Results_XML ,
+    formats:SPARQL_Results_CSV , formats:SPARQL_Results_TSV , formats:Turtle ,
+    formats:N-Triples , formats:JSON-LD , formats:RDF_XML .
+"""
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "Query results, or the service description when no query is given",
+        "content": {
+            media: {}
+            for media in (
+                "application/sparql-results+json",
+                "application/sparql-results+xml",
+                "text/csv",
+                "text/tab-separated-values",
+                *GRAPH_FORMATS,
+            )
+        },
+    },
+    400: {"description": "Malformed query, or protocol rule broken (JSON error)"},
+    401: {"description": "Update without a valid bearer token"},
+    403: {"description": "Updates are disabled"},
+    405: {"description": "Method other than GET or POST"},
+    406: {"description": "No acceptable result format"},
+    413: {"description": "Request body too large"},
+    415: {"description": "Unsupported Content-Type"},
+    503: {"description": "Query stopped at the time limit, or every worker busy"},
+}
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, "bad_encoding", "the request body is not UTF-8") from error
+
+
+async def _parameters(request: Request) -> dict[str, list[str]]:
+    """The protocol's parameters, from the query string and, for POST, from the body."""
+    params: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        params.setdefault(name, []).append(value)
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type == FORM:
+        for name, values in parse_qs(_decode(body), keep_blank_values=True).items():
+            params.setdefault(name, []).extend(values)
+    elif content_type == QUERY:
+        params.setdefault("query", []).append(_decode(body))
+    elif content_type == UPDATE:
+        params.setdefault("update", []).append(_decode(body))
+    elif not content_type:
+        raise ProtocolError(400, "missing_content_type", "a POST needs a Content-Type")
+    else:
+        raise ProtocolError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type {content_type!r} is not one of {FORM}, {QUERY}, {UPDATE}",
+        )
+    return params
+
+
+def _service_description(request: Request, settings: AppSettings) -> Response:
+    update = ", sd:SPARQL11Update" if settings.sparql_updates else ""
+    turtle = _DESCRIPTION.format(endpoint=str(request.url).split("?")[0], update=update)
+    media = best_match(request.headers.get("accept"), list(GRAPH_FORMATS)) or "text/turtle"
+    triples = [q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
+    return Response(ox.serialize(triples, format=GRAPH_FORMATS[media]), media_type=media)
+
+
+@router.get("/sparql", responses=_RESPONSES, operation_id="sparql_get")
+@router.post("/sparql", responses=_RESPONSES, operation_id="sparql_post")
+async def sparql(
+    request: Request,
+    kb: KB,
+    service: Sparql,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    """SPARQL 1.1 Protocol: query by GET `?query=`, POST form or POST
+    `application/sparql-query`; results by `Accept`. The default graph is the union of
+    the named graphs (one per passage); `default-graph-uri` and `named-graph-uri`
+    override the query's FROM. Updates are refused unless enabled, with a token."""
+    try:
+        params = await _parameters(request)
+        queries, updates = params.get("query", []), params.get("update", [])
+        if request.method == "GET" and updates:
+            raise ProtocolError(400, "update_by_get", "updates must be sent with POST")
+        if len(queries) + len(updates) > 1:
+            raise ProtocolError(400, "ambiguous", "give exactly one query or one update")
+        if updates:
+            return await _update(updates[0], kb, service, settings, authorization)
+        if not queries:
+            if request.method == "GET":
+                return _service_description(request, settings)
+            raise ProtocolError(400, "missing_query", "no query was given")
+    except ProtocolError as error:
+        return error_body(error.status, error.code, str(error))
+    query = QueryRequest(
+        query=queries[0],
+        accept=parse_accept(request.headers.get("accept")),
+        default_graphs=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+        max_rows=settings.sparql_max_rows,
+    )
+    result = await run_in_threadpool(service.query, query)
+    media = result.media_type
+    if media.startswith("text/") or media.endswith(("+json", "+xml")):
+        media += "; charset=utf-8"
+    return Response(result.body, headers={"content-type": media})
+
+
+async def _update(
+    text: str, kb: KB, service: Sparql, settings: AppSettings, authorization: str | None
+) -> Response:
+    if not settings.sparql_updates or not settings.sparql_update_token:
+        raise SparqlError("forbidden", "this endpoint is read-only")
+    expected = f"Bearer {settings.sparql_update_token}"
+    if not authorization or not secrets.compare_digest(authorization, expected):
+        return error_body(401, "unauthorized", "updates need the operator's bearer token")
+    if _LOAD.search(text):
+        raise ProtocolError(400, "load_refused", "LOAD is refused: the endpoint fetches nothing")
+    await run_in_threadpool(kb.store.update, text)
+    await run_in_threadpool(service.reload, kb.store.dump("nquads"))
+    return JSONResponse({"status": "updated"})

@@ -1,0 +1,102 @@
+"""Request and response bodies of the JSON API (the contracts of the design)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, description="A question in French.")
+    history: list[ChatMessage] = Field(default_factory=list, description="Earlier turns.")
+
+
+class CitationOut(BaseModel):
+    id: str
+    title: str
+    slide: int
+    text: str
+    score: float
+    document: str
+    sentence: str = Field(description="The cited sentence of the passage.")
+    start: int = Field(description="Offset of the cited sentence in the source file.")
+    end: int
+
+
+class FactOut(BaseModel):
+    subject: str
+    predicate: str
+    object: str
+    source: str = Field(description="Id of the passage the fact was read from.")
+
+
+class EntityOut(BaseModel):
+    id: str
+    label: str
+    type: str
+
+
+class HitOut(BaseModel):
+    id: str
+    title: str
+    slide: int
+    text: str
+    score: float
+    document: str
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    facts: list[FactOut]
+    entities: list[EntityOut]
+    confidence: float
+    abstained: bool
+    intent: str
+    suggestions: list[str]
+    closest: list[HitOut] = Field(description="Nearest passages, offered when declining.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: str
+    hits: list[HitOut]
+
+
+class EntityList(BaseModel):
+    query: str
+    entities: list[EntityOut]
+
+
+class EntityCardOut(BaseModel):
+    id: str
+    iri: str
+    label: str
+    types: list[str]
+    alt_labels: list[str]
+    definitions: list[str]
+    facts: list[FactOut]
+    passages: list[str]
+    neighbours: list[EntityOut]
+
+
+class EdgeOut(BaseModel):
+    source: str
+    predicate: str
+    target: str
+
+
+class GraphOut(BaseModel):
+    nodes: list[EntityOut]
+    edges: list[EdgeOut]
+
+
+class PathOut(BaseModel):
+    source: str
+    target: str
+    found: bool
+    edges: list[EdgeOut]

@@ -1,0 +1,26 @@
+"""Settings of the HTTP service: the knowledge base's, plus the web layer's own."""
+
+from pydantic import Field
+
+from kg.config import Settings
+
+
+class ApiSettings(Settings):
+    """Environment variables ``VIRTUKG_*``; see the README's configuration table."""
+
+    host: str = Field("127.0.0.1", description="Interface `kg serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (none: CORS off)."
+    )
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    max_history_messages: int = Field(20, ge=0, description="Longest history accepted.")
+    max_body_bytes: int = Field(100_000, ge=1000, description="Largest request body accepted.")
+    sparql_timeout: float = Field(5.0, gt=0, description="Seconds before a query is stopped.")
+    sparql_max_rows: int = Field(10_000, ge=1, description="Most rows a query may return.")
+    sparql_workers: int = Field(2, ge=1, le=16, description="Processes answering SPARQL.")
+    sparql_updates: bool = Field(False, description="Accept SPARQL updates (with the token).")
+    sparql_update_token: str = Field(
+        "", description="Bearer token required for SPARQL updates (updates refused when empty)."
+    )
+    model_name: str = Field("virtukg", description="Model id shown by the OpenAI-compatible API.")

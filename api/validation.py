@@ -1,0 +1,23 @@
+"""Input limits that depend on settings, answered 422 like pydantic's own checks."""
+
+from fastapi.exceptions import RequestValidationError
+
+from api.settings import ApiSettings
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
+
+
+def check_question(text: str, settings: ApiSettings, field: str = "question") -> None:
+    if not text.strip():
+        raise _invalid(field, "must not be empty or blank")
+    if len(text) > settings.max_question_chars:
+        raise _invalid(field, f"must be at most {settings.max_question_chars} characters")
+    if "\x00" in text:
+        raise _invalid(field, "must not contain NUL characters")
+
+
+def check_history(count: int, settings: ApiSettings) -> None:
+    if count > settings.max_history_messages:
+        raise _invalid("history", f"must hold at most {settings.max_history_messages} messages")

@@ -1,0 +1,386 @@
+"""A safe SPARQL 1.1 query service over the built graph.
+
+Queries run in worker processes, each holding its own pyoxigraph store, so a
+query that runs past the time limit is really stopped (its worker is killed
+and replaced) instead of eating a core forever. Results are capped in rows,
+and serialised in the worker in the format the client accepts. pyoxigraph
+never fetches anything for ``FROM <http…>`` or ``SERVICE``: queries see only
+the local dataset.
+"""
+
+import csv
+import io
+import json
+import logging
+import pickle
+import queue
+import re
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
+from kg.store import QueryError, refuse_remote
+
+log = logging.getLogger(__name__)
+_START_SECONDS = 60
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
+
+SELECT_FORMATS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+ASK_FORMATS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class SparqlError(ValueError):
+    """A query the service will not answer; ``kind`` says why."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # syntax | timeout | too_many_rows | not_acceptable | busy | forbidden
+
+
+@dataclass(frozen=True)
+class SparqlResult:
+    media_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    accept: list[str]  # acceptable media types, best first
+    default_graphs: list[str]
+    named_graphs: list[str]
+    max_rows: int
+
+
+# --------------------------------------------------------------------------- serialisation
+
+
+def _term_json(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _term_xml(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return f"<literal>{escape(term.value)}</literal>"
+    return f'<literal datatype="{escape(datatype)}">{escape(term.value)}</literal>'
+
+
+def _term_tsv(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    return str(term)
+
+
+def serialise_select(variables: list[str], rows: list[Any], kind: str) -> bytes:
+    if kind == "json":
+        bindings = [
+            {v: _term_json(row[v]) for v in variables if row[v] is not None} for row in rows
+        ]
+        document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    if kind == "xml":
+        head = "".join(f'<variable name="{escape(v)}"/>' for v in variables)
+        body = "".join(
+            "<result>"
+            + "".join(
+                f'<binding name="{escape(v)}">{_term_xml(row[v])}</binding>'
+                for v in variables
+                if row[v] is not None
+            )
+            + "</result>"
+            for row in rows
+        )
+        return (
+            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>{body}</results></sparql>"
+        ).encode()
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if row[v] is None else row[v].value for v in variables])
+        return buffer.getvalue().encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += [
+        "\t".join("" if row[v] is None else _term_tsv(row[v]) for v in variables) for row in rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialise_ask(value: bool, kind: str) -> bytes:
+    if kind == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    return (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head/><boolean>{str(value).lower()}</boolean></sparql>"
+    ).encode()
+
+
+ALIASES = {"application/json": "+json", "application/xml": "+xml", "text/xml": "+xml"}
+
+
+def media_matches(pattern: str, media: str) -> bool:
+    """Whether an Accept entry ("text/*", "*/*", "application/json"…) admits a media type."""
+    if pattern == "*/*":
+        return True
+    if pattern.endswith("/*"):
+        return media.startswith(pattern[:-1])
+    if pattern in ALIASES:
+        return media.endswith(ALIASES[pattern])
+    return pattern == media
+
+
+def _choose(accept: list[str], formats: Iterable[str]) -> str:
+    """The format to answer in: the client's most wanted, our first choice on ties."""
+    available = list(formats)
+    for pattern in accept:
+        for media_type in available:
+            if media_matches(pattern, media_type):
+                return media_type
+    raise SparqlError(
+        "not_acceptable",
+        f"no acceptable result format; this query can give: {', '.join(available)}",
+    )
+
+
+def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
+    """Evaluate one query on a store and serialise it (runs inside a worker)."""
+    try:
+        refuse_remote(request.query)
+    except QueryError as error:
+        raise SparqlError("syntax", str(error)) from error
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    if request.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    elif not _DATASET_CLAUSE.search(request.query):
+        # Without FROM, the default graph is the union of the passages' graphs.
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    try:
+        results = store.query(request.query, **options)
+        if isinstance(results, ox.QueryBoolean):
+            media_type = _choose(request.accept, ASK_FORMATS)
+            return SparqlResult(media_type, serialise_ask(bool(results), ASK_FORMATS[media_type]))
+        if isinstance(results, ox.QuerySolutions):
+            media_type = _choose(request.accept, SELECT_FORMATS)
+            variables = [v.value for v in results.variables]
+            rows = list(islice(results, request.max_rows + 1))
+            _check_rows(len(rows), request.max_rows)
+            body = serialise_select(variables, rows, SELECT_FORMATS[media_type])
+            return SparqlResult(media_type, body)
+        media_type = _choose(request.accept, GRAPH_FORMATS)
+        triples = list(islice(results, request.max_rows + 1))
+        _check_rows(len(triples), request.max_rows)
+        serialised = ox.serialize(
+            triples, format=GRAPH_FORMATS[media_type], prefixes=dict(PREFIXES)
+        )
+        return SparqlResult(media_type, serialised or b"")
+    except SyntaxError as error:
+        raise SparqlError("syntax", f"malformed query: {error}") from error
+    except (OSError, RuntimeError, ValueError) as error:
+        if isinstance(error, SparqlError):
+            raise
+        raise SparqlError("syntax", f"the query cannot be evaluated: {error}") from error
+
+
+def _check_rows(count: int, limit: int) -> None:
+    if count > limit:
+        raise SparqlError(
+            "too_many_rows", f"the result has more than {limit} rows: add a LIMIT to the query"
+        )
+
+
+# --------------------------------------------------------------------------- workers
+# A worker is a plain subprocess (`python -m kg.sparql DATA_FILE`) speaking
+# length-prefixed pickles on its stdin and stdout, so it never re-imports the
+# parent's main module and can be killed at any time.
+
+
+def _send(stream: IO[bytes], message: object) -> None:
+    payload = pickle.dumps(message)
+    stream.write(struct.pack(">I", len(payload)) + payload)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(4)
+    if len(header) < 4:
+        raise EOFError
+    (size,) = struct.unpack(">I", header)
+    return pickle.loads(stream.read(size))
+
+
+def _serve(data_file: str) -> None:
+    store = ox.Store()
+    store.bulk_load(path=data_file, format=ox.RdfFormat.N_QUADS)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    _send(stdout, ("ready",))
+    while True:
+        try:
+            request = _receive(stdin)
+        except EOFError:
+            return
+        try:
+            result = run_query(store, request)
+            _send(stdout, ("ok", result.media_type, result.body))
+        except SparqlError as error:
+            _send(stdout, ("error", error.kind, str(error)))
+        except Exception as error:  # a query pyoxigraph cannot handle must not kill the worker
+            _send(stdout, ("error", "syntax", f"the query cannot be evaluated: {error}"))
+
+
+class _Worker:
+    def __init__(self, data_file: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.sparql", data_file],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        if self.wait_reply(_START_SECONDS) != ("ready",):
+            self.stop()
+            raise RuntimeError("a SPARQL worker failed to start")
+
+    def wait_reply(self, timeout: float) -> Any:
+        """The worker's next message, or ``None`` when none came within ``timeout``."""
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        return _receive(self.process.stdout) if ready else None
+
+    def ask(self, request: QueryRequest, timeout: float) -> Any:
+        assert self.process.stdin is not None
+        _send(self.process.stdin, request)
+        return self.wait_reply(timeout)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class SparqlService:
+    """Answers SPARQL queries in worker processes with a time limit and a row cap."""
+
+    def __init__(self, nquads: bytes, workers: int = 2, timeout: float = 5.0) -> None:
+        self.timeout = timeout
+        self.size = workers
+        self._directory = tempfile.TemporaryDirectory(prefix="virtukg-sparql-")
+        self._data_file = ""
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._write_data(nquads)
+        for _ in range(workers):
+            self._add_worker()
+
+    def _write_data(self, nquads: bytes) -> None:
+        path = Path(self._directory.name) / f"data-{len(nquads)}-{time.monotonic_ns()}.nq"
+        path.write_bytes(nquads)
+        self._data_file = str(path)
+
+    def _add_worker(self) -> None:
+        worker = _Worker(self._data_file)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def query(self, request: QueryRequest) -> SparqlResult:
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty as error:
+            raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
+        reply = None
+        try:
+            reply = worker.ask(request, self.timeout)
+        except Exception:  # a dead or confused worker is replaced, never lost
+            log.exception("a SPARQL worker failed")
+        finally:
+            if reply is None:
+                self._replace(worker)
+            else:
+                self._idle.put(worker)
+        if reply is None:
+            raise SparqlError(
+                "timeout", f"the query ran longer than {self.timeout:g} s and was stopped"
+            )
+        if reply[0] == "error":
+            raise SparqlError(reply[1], reply[2])
+        return SparqlResult(reply[1], reply[2])
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        log.warning("stopped a SPARQL worker after %.1f s; starting a new one", self.timeout)
+        try:
+            self._add_worker()
+        except (OSError, RuntimeError):
+            log.exception("could not start a SPARQL worker")
+
+    def reload(self, nquads: bytes) -> None:
+        """Give every worker new data (after an update); queries in flight may fail."""
+        self._write_data(nquads)
+        self.close(keep_directory=True)
+        for _ in range(self.size):
+            self._add_worker()
+
+    def close(self, keep_directory: bool = False) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        while not self._idle.empty():
+            self._idle.get_nowait()
+        for worker in workers:
+            worker.stop()
+        if not keep_directory:
+            self._directory.cleanup()
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1])

@@ -1,0 +1,195 @@
+"""The JSON API through the app factory's test client: contracts, errors, formats."""
+
+import re
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.namespaces import RES, VKG
+
+
+def test_health_and_ready(client):
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready").json()
+    assert ready["status"] == "ready" and ready["passages"] == 40
+    assert ready["manifest"]["counts"]["VirtualisationType"] == 7
+
+
+def test_ask_follows_the_contract(client):
+    response = client.post("/api/ask", json={"question": "Qui maintient LGuest ?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert {"answer", "citations", "facts", "entities", "confidence", "abstained"} <= set(body)
+    assert "Rusty Russell" in body["answer"] and "[1]" in body["answer"]
+    citation = body["citations"][0]
+    assert {"id", "title", "slide", "text", "score"} <= set(citation)
+    assert citation["slide"] == 37 and citation["sentence"] in citation["text"]
+    assert body["facts"][0] == {
+        "subject": "LGuest",
+        "predicate": "mainteneur",
+        "object": "Rusty Russell",
+        "source": "virtualisation-s37",
+    }
+    assert {"id": "product-lguest", "label": "LGuest", "type": "Product"} in body["entities"]
+    assert body["abstained"] is False and 0 < body["confidence"] <= 1
+
+
+def test_ask_uses_the_history_for_follow_ups(client):
+    history = [
+        {"role": "user", "content": "Qu'est-ce que Xen ?"},
+        {"role": "assistant", "content": "Xen est un hyperviseur."},
+    ]
+    body = client.post("/api/ask", json={"question": "Et sa licence ?", "history": history}).json()
+    assert "Licence de Xen : GPL" in body["answer"]
+
+
+def test_ask_declines_out_of_scope_questions(client):
+    body = client.post(
+        "/api/ask", json={"question": "Quelle est la recette de la tarte tatin ?"}
+    ).json()
+    assert body["abstained"] is True
+    assert body["answer"] == "Je n'ai pas trouvé la réponse dans le cours."
+    assert body["citations"] == [] and body["closest"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": "   "}, "question: must not be empty"),
+        ({"question": "x" * 1001}, "question: must be at most 1000 characters"),
+        ({"question": "ok ?", "history": [{"role": "robot", "content": "x"}]}, "history"),
+        ({"question": "ok ?", "history": [{"role": "user", "content": "x"}] * 21}, "history"),
+        ({}, "question"),
+    ],
+)
+def test_ask_rejects_bad_input_with_a_clear_422(client, body, message):
+    response = client.post("/api/ask", json=body)
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
+    assert message in response.json()["message"]
+
+
+def test_malformed_json_is_a_4xx(client):
+    response = client.post(
+        "/api/ask", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_search_follows_the_contract(client):
+    body = client.get("/api/search", params={"q": "licence de BSD Jails", "k": 3}).json()
+    assert body["query"] == "licence de BSD Jails" and body["mode"] == "hybrid"
+    assert len(body["hits"]) == 3 and body["hits"][0]["slide"] == 33
+    assert set(body["hits"][0]) >= {"id", "title", "slide", "text", "score"}
+    lexical = client.get("/api/search", params={"q": "kvm-intel", "mode": "lexical", "k": 1}).json()
+    assert lexical["mode"] == "lexical" and lexical["hits"][0]["slide"] == 41
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "x", "k": 0}, {"q": "x", "k": 51}, {"q": "x", "mode": "magic"}, {}]
+)
+def test_search_validates_its_parameters(client, params):
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 422 and response.json()["error"] == "invalid_request"
+
+
+def test_entity_search_card_and_rdf(client):
+    found = client.get("/api/entities", params={"q": "virt", "type": "VirtualisationType"}).json()
+    assert found["entities"] and all(e["type"] == "VirtualisationType" for e in found["entities"])
+    card = client.get("/api/entities/product-wine").json()
+    assert card["label"] == "Wine" and "Product" in card["types"]
+    assert {(f["object"], f["source"]) for f in card["facts"] if f["predicate"] == "licence"} == {
+        ("GPL", "virtualisation-s33"),
+        ("LGPL", "virtualisation-s44"),
+    }
+    assert any(n["id"] == "licence-lgpl" for n in card["neighbours"])
+    turtle = client.get("/api/entities/product-kvm", headers={"accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    assert (RES["product-kvm"], VKG.forkOf, RES["product-qemu"]) in graph
+    jsonld = client.get("/api/entities/product-kvm", headers={"accept": "application/ld+json"})
+    graph = Graph().parse(data=jsonld.text, format="json-ld")
+    assert (RES["product-kvm"], SKOS.prefLabel, Literal("KVM", lang="fr")) in graph
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/entities/product-nothing",
+        "/api/graph/neighbours/x-y",
+        "/api/graph/path?from=product-kvm&to=product-nope",
+    ],
+)
+def test_unknown_entities_are_404_with_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_entity_ids_are_validated(client):
+    assert client.get("/api/entities/..%2Fetc").status_code in (404, 422)
+    assert client.get("/api/entities/BAD ID").status_code == 422
+
+
+def test_neighbours_and_path(client):
+    graph = client.get("/api/graph/neighbours/product-xen", params={"depth": 1}).json()
+    ids = {n["id"] for n in graph["nodes"]}
+    assert {"product-xen", "org-universite-de-cambridge", "licence-gpl"} <= ids
+    assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
+    assert client.get("/api/graph/neighbours/product-xen", params={"depth": 9}).status_code == 422
+    path = client.get(
+        "/api/graph/path", params={"from": "product-kvm", "to": "product-qemu"}
+    ).json()
+    assert path["found"] and path["edges"][0]["predicate"] in {"forkOf", "basedOn"}
+
+
+def test_dumps_parse_back_with_their_provenance(client):
+    trig = client.get("/api/dump", params={"format": "trig"})
+    dataset = Dataset().parse(data=trig.text, format="trig")
+    wine_slide = URIRef(RES["passage-virtualisation-s44"])
+    assert (RES["product-wine"], VKG.licence, RES["licence-lgpl"]) in dataset.graph(wine_slide)
+    nt = client.get("/api/dump", params={"format": "nt"})
+    assert nt.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=nt.text, format="nt")) > 1000
+    jsonld = client.get("/api/dump", params={"format": "jsonld"})
+    assert len(Graph().parse(data=jsonld.text, format="json-ld")) > 1000
+    assert client.get("/api/dump", params={"format": "exe"}).status_code == 422
+
+
+def test_ontology_is_served(client):
+    response = client.get("/api/ontology")
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert (VKG.Product, SKOS.altLabel, Literal("solution", lang="fr")) in graph
+
+
+def test_docs_work_offline(client):
+    html = client.get("/docs").text
+    scripts = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert scripts and all(s.startswith("/") for s in scripts)
+    for asset in scripts:
+        assert client.get(asset).status_code == 200, asset
+    schema = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/search", "/sparql", "/v1/chat/completions"} <= set(schema["paths"])
+    assert "422" in schema["paths"]["/api/ask"]["post"]["responses"]
+
+
+def test_large_bodies_are_refused(client):
+    response = client.post(
+        "/api/ask", content=b"x" * 30_000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413 and response.json()["error"] == "too_large"
+
+
+def test_large_responses_are_gzipped(client):
+    response = client.get("/api/dump", params={"format": "nt"}, headers={"accept-encoding": "gzip"})
+    assert response.headers.get("content-encoding") == "gzip"
+    assert len(response.content) > 1000  # the client has inflated it
+
+
+def test_unknown_routes_and_methods_are_json(client):
+    assert client.get("/nowhere").json()["error"] == "not_found"
+    response = client.delete("/api/ask")
+    assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
