@@ -8,6 +8,7 @@ never fetches anything for ``FROM <http…>`` or ``SERVICE``: queries see only
 the local dataset.
 """
 
+import asyncio
 import csv
 import io
 import json
@@ -304,6 +305,18 @@ class _Worker:
                 stream.close()
 
 
+async def _readable(fd: int, timeout: float) -> bool:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(True))
+    try:
+        return bool(await asyncio.wait_for(ready, timeout))
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
 class SparqlService:
     """Answers SPARQL queries in worker processes with a time limit and a row cap."""
 
@@ -331,20 +344,48 @@ class SparqlService:
         self._idle.put(worker)
 
     def query(self, request: QueryRequest) -> SparqlResult:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty as error:
-            raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
+        """Answer a query, waiting for it in this thread."""
+        worker = self._borrow()
         reply = None
         try:
             reply = worker.ask(request, self.timeout)
         except Exception:  # a dead or confused worker is replaced, never lost
             log.exception("a SPARQL worker failed")
         finally:
-            if reply is None:
-                self._replace(worker)
-            else:
-                self._idle.put(worker)
+            self._give_back(worker, reply)
+        return self._result(reply)
+
+    async def query_async(self, request: QueryRequest) -> SparqlResult:
+        """Answer a query without holding a thread: the event loop watches the worker's pipe."""
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = await asyncio.get_running_loop().run_in_executor(None, self._borrow)
+        reply = None
+        try:
+            assert worker.process.stdin is not None and worker.process.stdout is not None
+            _send(worker.process.stdin, request)
+            if await _readable(worker.process.stdout.fileno(), self.timeout):
+                reply = _receive(worker.process.stdout)
+        except Exception:
+            log.exception("a SPARQL worker failed")
+        finally:
+            self._give_back(worker, reply)
+        return self._result(reply)
+
+    def _borrow(self) -> _Worker:
+        try:
+            return self._idle.get(timeout=self.timeout)
+        except queue.Empty as error:
+            raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
+
+    def _give_back(self, worker: _Worker, reply: Any) -> None:
+        if reply is None:
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
+
+    def _result(self, reply: Any) -> SparqlResult:
         if reply is None:
             raise SparqlError(
                 "timeout", f"the query ran longer than {self.timeout:g} s and was stopped"

@@ -2,18 +2,18 @@
 
 import re
 import secrets
-from typing import Annotated
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import KB, AppSettings, Sparql
 from api.errors import error_body
 from api.negotiation import best_match, parse_accept
-from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlError
+from api.settings import ApiSettings
+from kg.kb import KnowledgeBase
+from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlError, SparqlService
 
 router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
@@ -96,7 +96,7 @@ async def _parameters(request: Request) -> dict[str, list[str]]:
     return params
 
 
-def _service_description(request: Request, settings: AppSettings) -> Response:
+def _service_description(request: Request, settings: ApiSettings) -> Response:
     update = ", sd:SPARQL11Update" if settings.sparql_updates else ""
     turtle = _DESCRIPTION.format(endpoint=str(request.url).split("?")[0], update=update)
     media = best_match(request.headers.get("accept"), list(GRAPH_FORMATS)) or "text/turtle"
@@ -106,17 +106,17 @@ def _service_description(request: Request, settings: AppSettings) -> Response:
 
 @router.get("/sparql", responses=_RESPONSES, operation_id="sparql_get")
 @router.post("/sparql", responses=_RESPONSES, operation_id="sparql_post")
-async def sparql(
-    request: Request,
-    kb: KB,
-    service: Sparql,
-    settings: AppSettings,
-    authorization: Annotated[str | None, Header()] = None,
-) -> Response:
+async def sparql(request: Request) -> Response:
     """SPARQL 1.1 Protocol: query by GET `?query=`, POST form or POST
     `application/sparql-query`; results by `Accept`. The default graph is the union of
     the named graphs (one per passage); `default-graph-uri` and `named-graph-uri`
     override the query's FROM. Updates are refused unless enabled, with a token."""
+    # The state is read directly rather than through dependencies: resolving them
+    # costs as much as a whole query on this graph.
+    kb: KnowledgeBase = request.app.state.kb
+    service: SparqlService = request.app.state.sparql
+    settings: ApiSettings = request.app.state.settings
+    authorization = request.headers.get("authorization")
     try:
         params = await _parameters(request)
         queries, updates = params.get("query", []), params.get("update", [])
@@ -139,7 +139,7 @@ async def sparql(
         named_graphs=params.get("named-graph-uri", []),
         max_rows=settings.sparql_max_rows,
     )
-    result = await run_in_threadpool(service.query, query)
+    result = await service.query_async(query)
     media = result.media_type
     if media.startswith("text/") or media.endswith(("+json", "+xml")):
         media += "; charset=utf-8"
@@ -147,7 +147,11 @@ async def sparql(
 
 
 async def _update(
-    text: str, kb: KB, service: Sparql, settings: AppSettings, authorization: str | None
+    text: str,
+    kb: KnowledgeBase,
+    service: SparqlService,
+    settings: ApiSettings,
+    authorization: str | None,
 ) -> Response:
     if not settings.sparql_updates or not settings.sparql_update_token:
         raise SparqlError("forbidden", "this endpoint is read-only")
