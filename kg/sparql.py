@@ -282,6 +282,8 @@ class _Worker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+
+    def wait_started(self) -> None:
         if self.wait_reply(_START_SECONDS) != ("ready",):
             self.stop()
             raise RuntimeError("a SPARQL worker failed to start")
@@ -329,19 +331,21 @@ class SparqlService:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._write_data(nquads)
-        for _ in range(workers):
-            self._add_worker()
+        self._add_workers(workers)
 
     def _write_data(self, nquads: bytes) -> None:
         path = Path(self._directory.name) / f"data-{len(nquads)}-{time.monotonic_ns()}.nq"
         path.write_bytes(nquads)
         self._data_file = str(path)
 
-    def _add_worker(self) -> None:
-        worker = _Worker(self._data_file)
-        with self._lock:
-            self._all.append(worker)
-        self._idle.put(worker)
+    def _add_workers(self, count: int) -> None:
+        """Start ``count`` workers at once (each loads the data in its own process)."""
+        workers = [_Worker(self._data_file) for _ in range(count)]
+        for worker in workers:
+            worker.wait_started()
+            with self._lock:
+                self._all.append(worker)
+            self._idle.put(worker)
 
     def query(self, request: QueryRequest) -> SparqlResult:
         """Answer a query, waiting for it in this thread."""
@@ -401,7 +405,7 @@ class SparqlService:
                 self._all.remove(worker)
         log.warning("stopped a SPARQL worker after %.1f s; starting a new one", self.timeout)
         try:
-            self._add_worker()
+            self._add_workers(1)
         except (OSError, RuntimeError):
             log.exception("could not start a SPARQL worker")
 
@@ -409,8 +413,7 @@ class SparqlService:
         """Give every worker new data (after an update); queries in flight may fail."""
         self._write_data(nquads)
         self.close(keep_directory=True)
-        for _ in range(self.size):
-            self._add_worker()
+        self._add_workers(self.size)
 
     def close(self, keep_directory: bool = False) -> None:
         with self._lock:
