@@ -165,11 +165,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Hand over to the API package (the library itself imports no web framework)."""
-    os.execvp(
-        sys.executable,
-        [sys.executable, "-m", "api", "--host", args.host, "--port", str(args.port),
-         "--workers", str(args.workers)],
-    )  # fmt: skip
+    command = [sys.executable, "-m", "api", "--workers", str(args.workers)]
+    if args.host:
+        command += ["--host", args.host]
+    if args.port:
+        command += ["--port", str(args.port)]
+    os.execvp(sys.executable, command)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -224,8 +225,8 @@ def parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=cmd_ask)
 
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", help="default: VIRTUKG_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: VIRTUKG_PORT or 8000")
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=cmd_serve)
 
