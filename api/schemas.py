@@ -15,16 +15,13 @@ class AskRequest(BaseModel):
     history: list[ChatMessage] = Field(default_factory=list, description="Earlier turns.")
 
 
-class CitationOut(BaseModel):
+class HitOut(BaseModel):
     id: str
     title: str
     slide: int
     text: str
     score: float
     document: str
-    sentence: str = Field(description="The cited sentence of the passage.")
-    start: int = Field(description="Offset of the cited sentence in the source file.")
-    end: int
 
 
 class FactOut(BaseModel):
@@ -40,13 +37,11 @@ class EntityOut(BaseModel):
     type: str
 
 
-class HitOut(BaseModel):
-    id: str
-    title: str
-    slide: int
-    text: str
-    score: float
-    document: str
+class CitationOut(HitOut):
+    number: int = Field(description="The [n] marker the answer uses for this passage.")
+    sentence: str = Field(description="The cited sentence of the passage.")
+    start: int = Field(description="Offset of the cited sentence in the source file.")
+    end: int
 
 
 class AskResponse(BaseModel):

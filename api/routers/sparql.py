@@ -20,6 +20,8 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_OWN_DATASET = re.compile(r"\b(?:USING|WITH)\b", re.IGNORECASE)
 _DESCRIPTION = """
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
@@ -125,7 +127,12 @@ async def sparql(request: Request) -> Response:
         if len(queries) + len(updates) > 1:
             raise ProtocolError(400, "ambiguous", "give exactly one query or one update")
         if updates:
-            return await _update(updates[0], kb, service, settings, authorization)
+            text = _with_using(
+                updates[0],
+                params.get("using-graph-uri", []),
+                params.get("using-named-graph-uri", []),
+            )
+            return await _update(text, kb, service, settings, authorization)
         if not queries:
             if request.method == "GET":
                 return _service_description(request, settings)
@@ -144,6 +151,26 @@ async def sparql(request: Request) -> Response:
     if media.startswith("text/") or media.endswith(("+json", "+xml")):
         media += "; charset=utf-8"
     return Response(result.body, headers={"content-type": media})
+
+
+def _with_using(update: str, graphs: list[str], named: list[str]) -> str:
+    """Apply the protocol's using-graph-uri / using-named-graph-uri as USING clauses.
+
+    As the protocol requires, they are refused when the update has its own USING or
+    WITH; they apply to one DELETE/INSERT … WHERE operation.
+    """
+    if not graphs and not named:
+        return update
+    if _OWN_DATASET.search(update):
+        raise ProtocolError(400, "ambiguous", "the update has USING or WITH: drop using-graph-uri")
+    if len(_WHERE.findall(update)) != 1 or ";" in update.rstrip().rstrip(";"):
+        raise ProtocolError(
+            400, "unsupported", "using-graph-uri applies to one DELETE/INSERT … WHERE operation"
+        )
+    clauses = [f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named]
+    if any(re.search(r"[<>\s]", g) for g in graphs + named):
+        raise ProtocolError(400, "bad_iri", "using-graph-uri values must be IRIs")
+    return _WHERE.sub(" ".join(clauses) + " WHERE", update, count=1)
 
 
 async def _update(

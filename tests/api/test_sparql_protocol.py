@@ -316,3 +316,25 @@ def test_service_is_refused_however_it_is_written(client, keyword):
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert "SERVICE is refused" in response.json()["message"]
+
+
+def test_using_graph_uri_scopes_an_update(api_settings):
+    settings = api_settings.model_copy(update={"sparql_updates": True, "sparql_update_token": "t"})
+    auth = {"authorization": "Bearer t"}
+    copy = "INSERT { GRAPH res:copied { ?p vkg:licence ?l } } WHERE { ?p vkg:licence ?l }"
+    with TestClient(create_app(settings)) as client:
+        wine_slide = str(RES["passage-virtualisation-s44"])
+        done = client.post(
+            "/sparql", data={"update": copy, "using-graph-uri": wine_slide}, headers=auth
+        )
+        assert done.status_code == 200, done.text
+        rows = client.get(
+            "/sparql",
+            params={"query": "SELECT ?p WHERE { GRAPH res:copied { ?p vkg:licence ?l } }"},
+        ).json()["results"]["bindings"]
+        assert [r["p"]["value"] for r in rows] == [str(RES["product-wine"])]
+        with_own = "DELETE { ?s ?p ?o } USING res:x WHERE { ?s ?p ?o }"
+        refused = client.post(
+            "/sparql", data={"update": with_own, "using-graph-uri": wine_slide}, headers=auth
+        )
+        assert refused.status_code == 400 and refused.json()["error"] == "ambiguous"
