@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from kg.kb import UnknownEntity
+from kg.kb import UnknownEntity, UnknownPassage
 from kg.sparql import SparqlError
 from kg.store import QueryError
 
@@ -59,6 +59,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownEntity)
     async def unknown(_: Request, error: UnknownEntity) -> JSONResponse:
         return error_body(404, "not_found", f"unknown entity {error.args[0]!r}")
+
+    @app.exception_handler(UnknownPassage)
+    async def unknown_passage(_: Request, error: UnknownPassage) -> JSONResponse:
+        return error_body(404, "not_found", f"unknown passage {error.args[0]!r}")
 
     @app.exception_handler(SparqlError)
     async def sparql(_: Request, error: SparqlError) -> JSONResponse:

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body, install_error_handlers
-from api.routers import chat, entities, health, qa, sparql
+from api.routers import chat, course, entities, health, page, qa, sparql
 from api.settings import ApiSettings
 from kg import __version__
 from kg.kb import KnowledgeBase
@@ -121,7 +121,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
 
     app.add_middleware(LimitAndLog, max_body_bytes=settings.max_body_bytes)
-    for router in (health.router, qa.router, entities.router, sparql.router, chat.router):
+    routers = (health, page, qa, course, entities, sparql, chat)
+    for router in (module.router for module in routers):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -15,6 +15,7 @@ from kg.network import Edge, EntityNetwork
 from kg.qa import Answer, Message, QuestionAnswerer
 from kg.qa.confidence import ConfidenceModel
 from kg.qa.queries import NamedQueries
+from kg.qa.suggestions import example_questions
 from kg.search import Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
 from kg.text import FrenchAnalyser, normalise
@@ -22,6 +23,10 @@ from kg.text import FrenchAnalyser, normalise
 
 class UnknownEntity(KeyError):
     """No entity has this id."""
+
+
+class UnknownPassage(KeyError):
+    """No passage has this id."""
 
 
 @dataclass(frozen=True)
@@ -133,14 +138,32 @@ class KnowledgeBase:
                 type_name = _text(value).split("#")[-1]
                 if type_name not in card.types:
                     card.types.append(type_name)
-            elif short == "mentionedIn":
+            elif short in ("mentionedIn", "listedIn"):
                 passage = local_id(_text(value)).removeprefix("passage-")
                 if passage not in card.passages:
                     card.passages.append(passage)
             else:
                 shown = _text(row["oLabel"]) or _text(value)
-                card.facts.append(Fact(card.label, short, shown, source.removeprefix("passage-")))
+                predicate_label = self.answerer.label(predicate)
+                card.facts.append(
+                    Fact(card.label, predicate_label, shown, source.removeprefix("passage-"))
+                )
         return card
+
+    def example_questions(self) -> list[str]:
+        """Questions to offer on an empty chat screen, drawn from the graph."""
+        return example_questions(self.answerer)
+
+    def passage_entities(self, passage_id: str) -> list[LinkedEntity]:
+        """The entities a passage mentions, by label."""
+        if passage_id not in self.passages:
+            raise UnknownPassage(passage_id)
+        found = [
+            self.linker.entities[e]
+            for e, passages in self.linker.mentions.items()
+            if passage_id in passages and e in self.linker.entities
+        ]
+        return sorted(found, key=lambda e: (e.type, e.label))
 
     def find_entities(
         self, text: str, entity_type: str | None = None, limit: int = 10

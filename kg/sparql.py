@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import logging
+import os
 import pickle
 import queue
 import re
@@ -248,12 +249,21 @@ def _send(stream: IO[bytes], message: object) -> None:
     stream.flush()
 
 
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes from a pipe, which may hand them over in several pieces."""
+    chunks = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
 def _receive(stream: IO[bytes]) -> Any:
-    header = stream.read(4)
-    if len(header) < 4:
-        raise EOFError
-    (size,) = struct.unpack(">I", header)
-    return pickle.loads(stream.read(size))
+    (size,) = struct.unpack(">I", _read_exactly(stream, 4))
+    return pickle.loads(_read_exactly(stream, size))
 
 
 def _serve(data_file: str) -> None:
@@ -369,7 +379,11 @@ class SparqlService:
         try:
             assert worker.process.stdin is not None and worker.process.stdout is not None
             _send(worker.process.stdin, request)
-            if await _readable(worker.process.stdout.fileno(), self.timeout):
+            descriptor = worker.process.stdout.fileno()
+            if await _readable(descriptor, self.timeout):
+                # uvloop leaves a watched pipe non-blocking; the reply is on its way, so
+                # reading it whole in blocking mode is quick.
+                os.set_blocking(descriptor, True)
                 reply = _receive(worker.process.stdout)
         except Exception:
             log.exception("a SPARQL worker failed")

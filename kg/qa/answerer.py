@@ -25,7 +25,7 @@ from kg.qa.queries import NamedQueries
 from kg.qa.suggestions import suggest
 from kg.qa.wording import noun, of
 from kg.search import Hit, Searcher, SearchMode
-from kg.text import FrenchAnalyser, normalise
+from kg.text import FrenchAnalyser, normalise, sentences
 
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
 GRAPH_CONFIDENCE = 0.95
@@ -214,11 +214,11 @@ class QuestionAnswerer:
         for entity in self._specific(analysis)[:2]:
             rows = self.queries.run("definition", entity=RES[entity.id])
             if rows:
-                row = rows[0]
-                fact = Fact(
-                    entity.label, "définition", str(row["definition"]), _source(row["source"])
-                )
-                statements.append(_Statement(str(row["definition"]), [fact], [entity.label]))
+                definition = str(rows[0]["definition"])
+                fact = Fact(entity.label, "définition", definition, _source(rows[0]["source"]))
+                # Cite the sentence that opens the definition, not any naming the entity.
+                opening = sentences(definition)[0] if definition.strip() else entity.label
+                statements.append(_Statement(definition, [fact], [opening, entity.label]))
         return statements
 
     def _attribute_rows(self, entity: LinkedEntity, relation: str) -> list[Fact]:

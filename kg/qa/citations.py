@@ -28,6 +28,8 @@ class Citation:
 def sentence_with(passage: Passage, phrases: list[str]) -> tuple[int, int]:
     """The span of the sentence of a passage naming most of ``phrases`` (the first one on ties)."""
     spans = sentence_spans(passage.text)
+    if len(spans) > 1 and passage.text.startswith(passage.title):
+        spans = spans[1:]  # the slide title is not what a fact cites
     wanted = [normalise(p) for p in phrases if p.strip()]
 
     def hits(span: tuple[int, int]) -> int:

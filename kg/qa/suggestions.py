@@ -2,7 +2,8 @@
 
 from typing import TYPE_CHECKING
 
-from kg.namespaces import VKG
+from kg.link import LinkedEntity
+from kg.namespaces import RES, VKG
 from kg.qa.analysis import DEFINITION, Analysis
 from kg.qa.wording import noun, of
 
@@ -50,3 +51,39 @@ def suggest(answerer: "QuestionAnswerer", analysis: Analysis) -> list[str]:
             if len(suggestions) >= MAX_SUGGESTIONS:
                 return suggestions
     return suggestions
+
+
+def example_questions(answerer: "QuestionAnswerer") -> list[str]:
+    """Four questions for the empty chat screen, chosen from the graph: a definition, a
+    licence (the product with the most sources for it), a comparison and a history question."""
+    entities = sorted(answerer.linker.entities.values(), key=lambda e: e.label)
+    stated = answerer.linker.stated_in
+    defined = [
+        e for e in entities if e.type == "VirtualisationType" and (e.id, DEFINITION) in stated
+    ]
+    licensed = [e for e in entities if e.type == "Product" and (e.id, str(VKG.licence)) in stated]
+    examples: list[str] = []
+    if defined:
+        examples.append(f"Qu'est-ce que {noun(defined[-1])} ?")
+    if licensed:
+        # The product whose sources disagree the most shows how answers cite both.
+        def disagreement(entity: LinkedEntity) -> int:
+            rows = answerer.queries.run("attribute", entity=RES[entity.id], property=VKG.licence)
+            return len({str(row["value"]) for row in rows})
+
+        best = max(licensed, key=lambda e: (disagreement(e), e.label))
+        examples.append(f"Quelle est la licence {of(best)} ?")
+    if len(defined) >= 2:
+        examples.append(
+            f"Quelle est la différence entre {noun(defined[0])} et {noun(defined[-1])} ?"
+        )
+    actors: dict[str, int] = {}
+    for row in answerer.queries.run("events"):
+        entity_id = str(row["entity"]).rsplit("/", 1)[-1]
+        entity = answerer.linker.entities.get(entity_id)
+        if entity is not None and entity.type == "Organisation":
+            actors[entity_id] = actors.get(entity_id, 0) + 1
+    if actors:
+        actor = answerer.linker.entities[max(sorted(actors), key=actors.__getitem__)]
+        examples.append(f"Quand {actor.label} a-t-il marqué l'histoire de la virtualisation ?")
+    return examples

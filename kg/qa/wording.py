@@ -5,6 +5,7 @@ from kg.link import LinkedEntity
 _VOWELS = tuple("aeiouyhàâéèêëîïôûAEIOUYHÀÂÉÈÊËÎÏÔÛ")
 # Common nouns take an article ("la paravirtualisation"); names do not ("Xen").
 _COMMON_NOUN_TYPES = {"VirtualisationType", "Concept"}
+_MASCULINE = {"système", "hyperviseur"}
 
 
 def noun(entity: LinkedEntity) -> str:
@@ -14,7 +15,8 @@ def noun(entity: LinkedEntity) -> str:
     label = entity.label[:1].lower() + entity.label[1:]
     if label.startswith(_VOWELS):
         return f"l'{label}"
-    article = "le" if label.split()[0] in {"système", "hyperviseur"} else "la"
+    head = label.split()[0]
+    article = "le" if head in _MASCULINE or head.endswith("ment") else "la"
     return f"{article} {label}"
 
 

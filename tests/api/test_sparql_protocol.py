@@ -338,3 +338,21 @@ def test_using_graph_uri_scopes_an_update(api_settings):
             "/sparql", data={"update": with_own, "using-graph-uri": wine_slide}, headers=auth
         )
         assert refused.status_code == 400 and refused.json()["error"] == "ambiguous"
+
+
+def test_large_results_cross_the_worker_pipe_whole(client):
+    response = client.get(
+        "/sparql", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 900"}
+    )
+    assert response.status_code == 200
+    assert len(response.content) > 100_000
+    assert len(response.json()["results"]["bindings"]) == 900
+
+
+def test_large_results_through_the_live_server(live_server):
+    import httpx
+
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    response = httpx.post(f"{live_server}/sparql", data={"query": query}, timeout=30)
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) > 1000

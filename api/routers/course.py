@@ -1,0 +1,56 @@
+"""The course itself: its passages (slides), each with the entities it mentions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Path as PathParam
+from pydantic import BaseModel
+
+from api.deps import KB
+from api.errors import ERROR_RESPONSES
+from api.schemas import EntityOut
+
+router = APIRouter(prefix="/api", tags=["course"])
+
+
+class PassageSummary(BaseModel):
+    id: str
+    document: str
+    slide: int
+    title: str
+    section: str
+
+
+class PassageOut(PassageSummary):
+    text: str
+    start: int
+    end: int
+    entities: list[EntityOut]
+
+
+@router.get("/passages", response_model=list[PassageSummary])
+def passages(kb: KB) -> list[PassageSummary]:
+    """Every passage of the course, in document and slide order."""
+    return [PassageSummary.model_validate(p, from_attributes=True) for p in kb.passages.values()]
+
+
+@router.get(
+    "/passages/{passage_id}", response_model=PassageOut, responses={404: ERROR_RESPONSES[404]}
+)
+def passage(
+    kb: KB, passage_id: Annotated[str, PathParam(max_length=120, pattern=r"^[a-z0-9-]+$")]
+) -> PassageOut:
+    """One slide: its text, source offsets and the entities it mentions."""
+    entities = kb.passage_entities(passage_id)
+    found = kb.passages[passage_id]
+    return PassageOut(
+        id=found.id,
+        document=found.document,
+        slide=found.slide,
+        title=found.title,
+        section=found.section,
+        text=found.text,
+        start=found.start,
+        end=found.end,
+        entities=[EntityOut(id=e.id, label=e.label, type=e.type) for e in entities],
+    )

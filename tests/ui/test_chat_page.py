@@ -1,0 +1,151 @@
+"""The chat page in Chromium: asking, citations, follow-ups, refusals, exploring, SPARQL."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.ui.conftest import DESKTOP, PHONE, screenshot, serious_violations
+
+VIEWS = ["chat", "explore", "course", "sparql"]
+
+
+def ask(page: Page, question: str) -> None:
+    count = page.locator(".message.assistant, .message.declined").count()
+    page.get_by_label("Votre question").fill(question)
+    page.get_by_label("Votre question").press("Enter")
+    expect(page.locator(".message.assistant, .message.declined")).to_have_count(
+        count + 1, timeout=20_000
+    )
+
+
+def test_examples_come_from_the_graph(page: Page):
+    page.goto("/")
+    examples = page.locator("#examples button")
+    expect(examples.first).to_be_visible()
+    texts = examples.all_inner_texts()
+    assert any(t.startswith("Qu'est-ce que") for t in texts)
+    assert any("licence" in t for t in texts)
+    examples.first.click()
+    expect(page.locator(".message.assistant")).to_have_count(1, timeout=20_000)
+
+
+def test_a_definition_with_a_citation_that_opens_the_highlighted_sentence(page: Page):
+    page.goto("/")
+    ask(page, "Qu'est-ce que la paravirtualisation ?")
+    answer = page.locator(".message.assistant").last
+    expect(answer).to_contain_text("paravir")
+    chip = answer.locator("button.chip").first
+    expect(chip).to_be_visible()
+    chip.click()
+    dialog = page.locator("#citation")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_contain_text("Diapositive 16")
+    expect(dialog.locator("mark")).to_contain_text("exporte une version modifiée")
+    screenshot(page, "citation-desktop")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
+def test_a_follow_up_uses_the_conversation(page: Page):
+    page.goto("/")
+    ask(page, "Qu'est-ce que Xen ?")
+    ask(page, "Et sa licence ?")
+    expect(page.locator(".message.assistant").last).to_contain_text("Licence de Xen : GPL")
+    page.get_by_role("button", name="Nouvelle conversation").click()
+    expect(page.locator(".message")).to_have_count(0)
+
+
+def test_out_of_scope_questions_are_declined_visibly(page: Page):
+    page.goto("/")
+    ask(page, "Quelle est la recette de la tarte tatin ?")
+    declined = page.locator(".message.declined").last
+    expect(declined).to_contain_text("Je n'ai pas trouvé la réponse dans le cours.")
+    expect(declined.get_by_text("Passages les plus proches")).to_be_visible()
+
+
+def test_answers_never_inject_html(page: Page):
+    page.goto("/")
+    ask(page, "<img src=x onerror=alert(1)> Qu'est-ce que Xen ?")
+    expect(page.locator(".message.user img")).to_have_count(0)
+    expect(page.locator(".message.user").last).to_contain_text("<img src=x")
+
+
+def test_entity_card_and_its_graph(page: Page):
+    page.goto("/#explore")
+    page.get_by_label("Chercher une notion").fill("kvm")
+    page.get_by_role("link", name=re.compile(r"^KVM \(Product\)")).click()
+    card = page.locator("#entity-card")
+    expect(card.locator("h3")).to_have_text("KVM")
+    expect(card).to_contain_text("fork de : QEMU")
+    expect(page.locator("#graph canvas")).to_be_visible(timeout=10_000)
+    screenshot(page, "explore-desktop")
+
+
+def test_the_course_lists_slides_with_their_entities(page: Page):
+    page.goto("/#course")
+    page.get_by_role("link", name="KVM").first.click()
+    slide = page.locator("#slide")
+    expect(slide).to_contain_text("KVM est un fork de QEMU")
+    expect(slide.get_by_role("link", name=re.compile("QEMU"))).to_be_visible()
+
+
+def test_an_example_sparql_query_gives_rows(page: Page):
+    page.goto("/#sparql")
+    page.get_by_label("Exemple", exact=True).select_option(label="listed_products")
+    page.get_by_role("button", name="Exécuter").click()
+    expect(page.locator("#sparql-results tbody tr")).to_have_count(1, timeout=10_000)
+    expect(page.locator("#sparql-results")).to_contain_text("12")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger (CSV)").click()
+    assert download.value.suggested_filename == "resultats.csv"
+
+
+def test_keyboard_only(page: Page):
+    page.goto("/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "question":
+            break
+    assert page.evaluate("document.activeElement.id") == "question"
+    page.keyboard.type("Qui maintient LGuest ?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".message.assistant")).to_have_count(1, timeout=20_000)
+    chip = page.locator(".message.assistant button.chip").first
+    for _ in range(60):
+        if page.evaluate("document.activeElement.classList.contains('chip')"):
+            break
+        page.keyboard.press("Shift+Tab")
+    chip.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#citation mark")).to_contain_text("Rusty Russell")
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_is_accessible_and_fits(browser, live_server, view, size):
+    context = browser.new_context(viewport=size, base_url=live_server)
+    page = context.new_page()
+    try:
+        page.goto(f"/#{view}")
+        if view == "chat":
+            ask(page, "Quelle est la licence de Wine ?")
+        if view == "explore":
+            page.goto("/#explore/product-wine")
+            expect(page.locator("#graph canvas")).to_be_visible(timeout=10_000)
+        if view == "course":
+            page.goto("/#course/virtualisation-s44")
+            expect(page.locator("#slide")).to_be_visible()
+        if view == "sparql":
+            page.get_by_role("button", name="Exécuter").click()
+            expect(page.locator("#sparql-status")).to_contain_text("ligne")
+        name = "phone" if size == PHONE else "desktop"
+        screenshot(page, f"{view}-{name}")
+        assert serious_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{view} is wider than a {size['width']} px screen"
+    finally:
+        context.close()
