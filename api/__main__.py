@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 
 import uvicorn
 
@@ -15,6 +16,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=settings.port)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    if args.workers > 1:
+        # Each worker is a process with its own PyTorch: share the cores, don't fight.
+        cores = os.cpu_count() or 1
+        os.environ.setdefault("VIRTUKG_TORCH_THREADS", str(max(1, cores // args.workers)))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     uvicorn.run(
         "api.main:app_from_environment",

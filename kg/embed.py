@@ -44,12 +44,18 @@ def resolve_model(model: str) -> str:
 class SentenceTransformerEmbedder:
     """An embedder backed by a local sentence-transformers model, on the CPU."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, batch_size: int = 32, threads: int | None = None
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
 
         self.name = model
         self.batch_size = batch_size
@@ -75,5 +81,10 @@ class SentenceTransformerEmbedder:
 
 @lru_cache(maxsize=4)
 def load_embedder(model: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
-    """One loaded model per name and process: loading takes seconds, encoding milliseconds."""
-    return SentenceTransformerEmbedder(model)
+    """One loaded model per name and process: loading takes seconds, encoding milliseconds.
+
+    ``VIRTUKG_TORCH_THREADS`` caps PyTorch's threads: with several server workers on
+    a few cores, one thread each avoids them fighting over the cores.
+    """
+    threads = os.environ.get("VIRTUKG_TORCH_THREADS")
+    return SentenceTransformerEmbedder(model, threads=int(threads) if threads else None)

@@ -1,5 +1,6 @@
 """The façade the CLI and the API share: one object over the built artifacts."""
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from kg.qa.suggestions import example_questions
 from kg.search import Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
 from kg.text import FrenchAnalyser, normalise
+
+log = logging.getLogger(__name__)
 
 
 class UnknownEntity(KeyError):
@@ -103,7 +106,13 @@ class KnowledgeBase:
         """Load the knowledge base, building the artifacts first if missing or stale."""
         settings = settings or Settings()
         artifacts.ensure_built(settings)
-        return cls(artifacts.load(settings.artifacts_dir), settings)
+        try:
+            loaded = artifacts.load(settings.artifacts_dir)
+        except artifacts.ArtifactsError as error:
+            log.warning("%s: rebuilding them", error)
+            artifacts.build(settings)
+            loaded = artifacts.load(settings.artifacts_dir)
+        return cls(loaded, settings)
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""

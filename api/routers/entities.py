@@ -5,12 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import KB
 from api.errors import ERROR_RESPONSES
 from api.negotiation import best_match
 from api.schemas import EdgeOut, EntityCardOut, EntityList, EntityOut, FactOut, GraphOut, PathOut
+from kg.reference import reference_html
 
 router = APIRouter(prefix="/api", tags=["graph"], responses={422: ERROR_RESPONSES[422]})
 RDF_CARD_FORMATS = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
@@ -114,6 +115,12 @@ def dump(
     """The whole graph: TriG and N-Quads keep the named graphs (provenance)."""
     name, media = DUMP_FORMATS[format]
     return Response(kb.store.dump(name), media_type=media)
+
+
+@router.get("/ontology/reference", response_class=HTMLResponse)
+def ontology_reference(kb: KB) -> HTMLResponse:
+    """The vocabulary as a readable page: classes and properties, French and English."""
+    return HTMLResponse(reference_html(kb.settings.ontology_dir / "virtukg.ttl"))
 
 
 @router.get("/ontology", responses={200: {"content": {"text/turtle": {}}}})

@@ -193,3 +193,10 @@ def test_unknown_routes_and_methods_are_json(client):
     assert client.get("/nowhere").json()["error"] == "not_found"
     response = client.delete("/api/ask")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_the_ontology_reference_is_generated_and_linked(client):
+    page = client.get("/api/ontology/reference")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "vkg:Product" in page.text and "produit" in page.text and "product" in page.text
+    assert 'href="/api/ontology/reference"' in client.get("/").text

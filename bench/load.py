@@ -1,0 +1,153 @@
+"""Load benchmark: concurrent clients mixing ask, search and SPARQL against `kg serve`.
+
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 32] [--workers 2]
+
+The server runs on 127.0.0.1 with N uvicorn workers; the clients (asyncio +
+httpx, in this process, on the same 2 cores) loop until the time is up. Prints
+throughput, p50/p95/p99 per route, the error count, and the memory (RSS) of each
+worker process with its SPARQL subprocesses.
+"""
+
+import argparse
+import asyncio
+import itertools
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+QUESTIONS = [
+    "Qu'est-ce que la paravirtualisation ?",
+    "Quelle est la licence de Wine ?",
+    "Qui maintient LGuest ?",
+    "Quels produits s'installent en bare metal ?",
+    "Comment éviter les points d'échec unique ?",
+    "Quelle est la recette de la tarte tatin ?",
+]
+SEARCHES = ["hyperviseur de type 1", "kvm-intel", "licence GPL", "mainframes IBM"]
+QUERIES = [
+    "SELECT ?l WHERE { res:product-xen vkg:licence/skos:prefLabel ?l }",
+    "SELECT ?p ?l WHERE { ?p vkg:licence res:licence-gpl ; skos:prefLabel ?l }",
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+]
+MIX = ["ask", "ask", "search", "search", "sparql"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+async def client(
+    base: str, deadline: float, seed: int, results: dict[str, list[float]], errors: list[str]
+) -> None:
+    routes = itertools.cycle(MIX[seed % len(MIX) :] + MIX[: seed % len(MIX)])
+    counter = itertools.count(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while time.monotonic() < deadline:
+            route, n = next(routes), next(counter)
+            started = time.perf_counter()
+            try:
+                if route == "ask":
+                    response = await http.post(
+                        "/api/ask", json={"question": QUESTIONS[n % len(QUESTIONS)]}
+                    )
+                elif route == "search":
+                    response = await http.get(
+                        "/api/search", params={"q": SEARCHES[n % len(SEARCHES)]}
+                    )
+                else:
+                    response = await http.get(
+                        "/sparql", params={"query": QUERIES[n % len(QUERIES)]}
+                    )
+                if response.status_code != 200:
+                    errors.append(f"{route} {response.status_code}")
+            except httpx.HTTPError as error:
+                errors.append(f"{route} {type(error).__name__}")
+                continue
+            results[route].append(1000 * (time.perf_counter() - started))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+async def run(base: str, seconds: float, clients: int) -> tuple[dict[str, list[float]], list[str]]:
+    results: dict[str, list[float]] = {"ask": [], "search": [], "sparql": []}
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(client(base, deadline, i, results, errors) for i in range(clients)))
+    return results, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    port = free_port()
+    command = [
+        Path(sys.executable).parent / "kg",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        time.sleep(10)  # every worker finishes loading, not only the first to answer
+        results, errors = asyncio.run(run(base, args.seconds, args.clients))
+        workers = children(server.pid)
+        memory = [(pid, rss_mib(pid), sum(rss_mib(c) for c in children(pid))) for pid in workers]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    total = sum(len(v) for v in results.values())
+    print(f"# Load — {args.clients} clients, {args.seconds:.0f} s, {args.workers} workers\n")
+    print(f"throughput: {total / args.seconds:.1f} requests/s; errors: {len(errors)}\n")
+    print("| route | requests | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for route, values in results.items():
+        if values:
+            print(
+                f"| {route} | {len(values)} | {statistics.median(values):.1f} | "
+                f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} |"
+            )
+    print()
+    for pid, rss, sparql in memory:
+        print(f"- worker {pid}: {rss:.0f} MiB, its SPARQL processes {sparql:.0f} MiB")
+    if errors:
+        print(f"- first errors: {errors[:5]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""A readable reference of the vocabulary, generated from ``ontology/virtukg.ttl``."""
+
+from html import escape
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg.namespaces import PREFIXES
+
+
+def _short(term: URIRef) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if str(term).startswith(namespace):
+            return f"{prefix}:{str(term)[len(namespace) :]}"
+    return str(term)
+
+
+def _text(graph: Graph, term: URIRef, predicate: URIRef, language: str) -> str:
+    values = [
+        str(v) for v in graph.objects(term, predicate) if getattr(v, "language", None) == language
+    ]
+    return " ; ".join(sorted(values))
+
+
+def reference_html(ontology_file: Path) -> str:
+    """An HTML page listing classes and properties with French and English labels."""
+    graph = Graph().parse(ontology_file, format="turtle")
+    sections = []
+    for title, kinds in (
+        ("Classes", [OWL.Class]),
+        ("Propriétés", [OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty]),
+    ):
+        terms = sorted(
+            {t for kind in kinds for t in graph.subjects(RDF.type, kind) if isinstance(t, URIRef)},
+            key=_short,
+        )
+        rows = []
+        for term in terms:
+            parents = ", ".join(
+                sorted(
+                    _short(p) for p in graph.objects(term, RDFS.subClassOf) if isinstance(p, URIRef)
+                )
+            )
+            cells = [
+                f"<code>{escape(_short(term))}</code>",
+                escape(_text(graph, term, RDFS.label, "fr")),
+                escape(_text(graph, term, RDFS.label, "en")),
+                escape(
+                    _text(graph, term, SKOS.definition, "fr")
+                    or _text(graph, term, SKOS.definition, "en")
+                ),
+                escape(_text(graph, term, SKOS.altLabel, "fr")),
+                f"<code>{escape(parents)}</code>" if parents else "",
+            ]
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        header = "".join(
+            f'<th scope="col">{h}</th>'
+            for h in (
+                "Terme",
+                "Libellé (fr)",
+                "Label (en)",
+                "Définition",
+                "Synonymes, indices",
+                "Hérite de",
+            )
+        )
+        sections.append(
+            f"<h2>{title} ({len(terms)})</h2><table><thead><tr>{header}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Vocabulaire VirtuKG</title>"
+        '<link rel="stylesheet" href="/static/style.css"></head><body><main>'
+        "<h1>Vocabulaire VirtuKG</h1>"
+        "<p>Généré depuis <code>ontology/virtukg.ttl</code>. "
+        '<a href="/api/ontology">Turtle</a> · <a href="/">Retour à l’assistant</a></p>'
+        + "".join(sections)
+        + "</main></body></html>"
+    )

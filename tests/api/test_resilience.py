@@ -1,0 +1,36 @@
+"""A client that goes away mid-request, or a slow query, does not hold up the others."""
+
+import contextlib
+import socket
+import time
+from urllib.parse import urlparse
+
+import httpx
+
+
+def test_a_client_disconnecting_mid_request_does_not_block_others(live_server):
+    address = urlparse(live_server)
+    for _ in range(5):
+        with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
+            sock.sendall(
+                b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 500\r\n\r\n{"question": "Qu\'est'
+            )
+        # the connection is closed with the body unfinished
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{live_server}/api/ask", json={"question": "Qui maintient LGuest ?"}, timeout=30
+    )
+    assert response.status_code == 200
+    assert "Rusty Russell" in response.json()["answer"]
+    assert time.perf_counter() - started < 5
+
+
+def test_an_abandoned_slow_query_does_not_block_others(live_server):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with contextlib.suppress(httpx.ReadTimeout):  # the client gives up; the server stops it later
+        httpx.get(f"{live_server}/sparql", params={"query": slow}, timeout=0.5)
+    started = time.perf_counter()
+    search = httpx.get(f"{live_server}/api/search", params={"q": "kvm-intel", "k": 1}, timeout=30)
+    assert search.status_code == 200 and search.json()["hits"][0]["slide"] == 41
+    assert time.perf_counter() - started < 5

@@ -1,0 +1,58 @@
+"""Faults: damaged or foreign artifacts, bad documents, interrupted builds."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+from kg import artifacts
+from kg.kb import KnowledgeBase
+
+
+def test_damaged_artifacts_are_rebuilt_at_startup(tmp_settings):
+    artifacts.build(tmp_settings)
+    (tmp_settings.artifacts_dir / artifacts.VECTORS).write_bytes(b"not a faiss index")
+    kb = KnowledgeBase.open(tmp_settings)
+    assert kb.search("licence de Wine", 1)[0].slide in (33, 44)
+
+
+def test_artifacts_from_another_version_are_rebuilt(tmp_settings):
+    artifacts.build(tmp_settings)
+    manifest_path = tmp_settings.artifacts_dir / artifacts.MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["fingerprint"]["virtukg"] = "0.0.0-old"
+    manifest_path.write_text(json.dumps(manifest))
+    assert not artifacts.is_current(tmp_settings)
+    KnowledgeBase.open(tmp_settings)
+    assert artifacts.is_current(tmp_settings)
+
+
+def test_a_bad_document_is_named_and_the_others_still_built(tmp_settings):
+    (tmp_settings.corpus_dir / "latin1.txt").write_bytes("Système à l'écart".encode("latin-1"))
+    (tmp_settings.corpus_dir / "empty.txt").write_text("")
+    manifest = artifacts.build(tmp_settings)
+    assert set(manifest["problems"]) == {"latin1.txt", "empty.txt"}
+    assert "not UTF-8" in manifest["problems"]["latin1.txt"]
+    assert [d["file"] for d in manifest["documents"]] == ["virtualisation.txt"]
+
+
+def test_a_build_killed_halfway_leaves_the_previous_artifacts_whole(tmp_settings):
+    artifacts.build(tmp_settings)
+    before = (tmp_settings.artifacts_dir / artifacts.MANIFEST).read_text()
+    deck = tmp_settings.corpus_dir / "virtualisation.txt"
+    deck.write_text(deck.read_text().replace("CDDL", "MPL"))
+    command = [
+        sys.executable, "-m", "kg.cli", "build", "--force",
+        "--corpus-dir", str(tmp_settings.corpus_dir),
+        "--ontology-dir", str(tmp_settings.ontology_dir),
+        "--artifacts-dir", str(tmp_settings.artifacts_dir),
+    ]  # fmt: skip
+    build = subprocess.Popen(command)
+    time.sleep(2.0)  # well inside loading the model, before the swap
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=30)
+    assert (tmp_settings.artifacts_dir / artifacts.MANIFEST).read_text() == before
+    loaded = artifacts.load(tmp_settings.artifacts_dir)
+    assert len(loaded.passages) == 40
+    assert not artifacts.is_current(tmp_settings)  # the next start rebuilds from the new deck

@@ -1,0 +1,40 @@
+"""What CI tests is what users and the image run: the same commands, the same install steps."""
+
+import re
+
+from kg.config import PROJECT_ROOT
+
+
+def _pip_targets(lines: list[str]) -> list[str]:
+    """The packages of each `pip install` line, options aside (`-e .` and `.` are the project)."""
+    targets = []
+    for line in lines:
+        words = line.split("pip install", 1)[1].split()
+        kept, skip = [], False
+        for word in words:
+            if skip:
+                skip = False
+            elif word in ("--extra-index-url", "--index-url"):
+                skip = True
+            elif not word.startswith("-"):
+                kept.append("." if word.strip("'\"").startswith(".") else word)
+        targets.append(" ".join(kept))
+    return targets
+
+
+def test_the_readme_opens_with_the_two_make_commands_and_ci_runs_the_second():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run" in readme and "make test" in readme
+    assert readme.index("make run") < readme.index("## How it works")
+    assert re.search(r"^make test$", (PROJECT_ROOT / ".ci" / "run").read_text(), re.MULTILINE)
+
+
+def test_the_dockerfile_installs_like_make():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("$(VENV)/.installed:", 1)[1].split("\n\n", 1)[0]
+    make_steps = _pip_targets([line for line in recipe.splitlines() if "pip install" in line])
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    docker_lines = [part for part in re.split(r"&&|\n", dockerfile) if "pip install" in part]
+    assert make_steps == ["torch==2.13.0", "."]
+    assert _pip_targets(docker_lines) == make_steps
+    assert "kg build" in dockerfile and "HEALTHCHECK" in dockerfile and "USER virtukg" in dockerfile
