@@ -19,6 +19,7 @@ SPARQL_STATUS = {
     "forbidden": 403,
     "not_acceptable": 406,
     "timeout": 503,
+    "worker_error": 503,
     "busy": 503,
 }
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

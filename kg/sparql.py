@@ -38,6 +38,7 @@ from kg.store import QueryError, refuse_remote
 
 log = logging.getLogger(__name__)
 _START_SECONDS = 60
+_FAILED = ("failed",)  # a worker that broke down, as opposed to one that ran out of time
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
 
 SELECT_FORMATS = {
@@ -360,11 +361,12 @@ class SparqlService:
     def query(self, request: QueryRequest) -> SparqlResult:
         """Answer a query, waiting for it in this thread."""
         worker = self._borrow()
-        reply = None
+        reply: Any = None
         try:
             reply = worker.ask(request, self.timeout)
         except Exception:  # a dead or confused worker is replaced, never lost
             log.exception("a SPARQL worker failed")
+            reply = _FAILED
         finally:
             self._give_back(worker, reply)
         return self._result(reply)
@@ -375,7 +377,7 @@ class SparqlService:
             worker = self._idle.get_nowait()
         except queue.Empty:
             worker = await asyncio.get_running_loop().run_in_executor(None, self._borrow)
-        reply = None
+        reply: Any = None
         try:
             assert worker.process.stdin is not None and worker.process.stdout is not None
             _send(worker.process.stdin, request)
@@ -387,6 +389,7 @@ class SparqlService:
                 reply = _receive(worker.process.stdout)
         except Exception:
             log.exception("a SPARQL worker failed")
+            reply = _FAILED
         finally:
             self._give_back(worker, reply)
         return self._result(reply)
@@ -398,12 +401,14 @@ class SparqlService:
             raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
 
     def _give_back(self, worker: _Worker, reply: Any) -> None:
-        if reply is None:
+        if reply is None or reply is _FAILED:
             self._replace(worker)
         else:
             self._idle.put(worker)
 
     def _result(self, reply: Any) -> SparqlResult:
+        if reply is _FAILED:
+            raise SparqlError("worker_error", "the query's worker failed; it has been replaced")
         if reply is None:
             raise SparqlError(
                 "timeout", f"the query ran longer than {self.timeout:g} s and was stopped"

@@ -93,9 +93,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(api_settings) -> Iterator[str]:
-    """`kg serve` on 127.0.0.1 in a subprocess; stopped at the end of the session."""
+def live_server(api_settings, tmp_path_factory) -> Iterator[str]:
+    """`kg serve` on 127.0.0.1 in a subprocess; stopped at the end of the session.
+
+    Its log goes to a file: a pipe nobody reads would fill up and stall the server.
+    """
     port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
     env = {
         **os.environ,
         "VIRTUKG_CORPUS_DIR": str(api_settings.corpus_dir),
@@ -103,13 +107,14 @@ def live_server(api_settings) -> Iterator[str]:
         "VIRTUKG_ARTIFACTS_DIR": str(api_settings.artifacts_dir),
     }
     command = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_file = log_path.open("wb")
+    server = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode() if server.stderr else "died")
+                raise RuntimeError(log_path.read_text(errors="replace")[-3000:])
             try:
                 if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
                     break
@@ -121,3 +126,4 @@ def live_server(api_settings) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log_file.close()
