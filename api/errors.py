@@ -20,6 +20,7 @@ SPARQL_STATUS = {
     "not_acceptable": 406,
     "timeout": 503,
     "worker_error": 503,
+    "engine": 400,
     "busy": 503,
 }
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

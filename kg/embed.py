@@ -7,6 +7,10 @@ off before sentence-transformers is imported.
 """
 
 import os
+import queue
+import threading
+import time
+from concurrent.futures import Future
 from functools import lru_cache
 from typing import Protocol
 
@@ -79,12 +83,66 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+class BatchingEmbedder:
+    """Encodes single texts from many threads together, in batches.
+
+    Under concurrent questions, one forward pass for a batch of queries costs far
+    less than one pass each. A single background thread owns the model and takes
+    every query waiting when it is free: no added delay when the service is idle,
+    larger batches when it is busy (``window`` seconds more may be waited).
+    """
+
+    def __init__(
+        self, inner: SentenceTransformerEmbedder, max_batch: int = 32, window: float = 0.0
+    ) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_batch = max_batch
+        self.window = window
+        self._queue: queue.Queue[tuple[str, Future[Vectors]]] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
+        self._thread.start()
+
+    def encode(self, texts: list[str]) -> Vectors:
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        future: Future[Vectors] = Future()
+        self._queue.put((texts[0], future))
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            deadline = time.monotonic() + self.window
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.monotonic()
+                try:
+                    batch.append(
+                        self._queue.get(timeout=max(remaining, 0))
+                        if remaining > 0
+                        else self._queue.get_nowait()
+                    )
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.inner.encode([text for text, _ in batch])
+            except Exception as error:  # every waiting caller learns of it
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            for row, (_, future) in enumerate(batch):
+                future.set_result(vectors[row : row + 1])
+
+
 @lru_cache(maxsize=4)
-def load_embedder(model: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
+def load_embedder(model: str = DEFAULT_MODEL) -> BatchingEmbedder:
     """One loaded model per name and process: loading takes seconds, encoding milliseconds.
 
     ``VIRTUKG_TORCH_THREADS`` caps PyTorch's threads: with several server workers on
     a few cores, one thread each avoids them fighting over the cores.
     """
     threads = os.environ.get("VIRTUKG_TORCH_THREADS")
-    return SentenceTransformerEmbedder(model, threads=int(threads) if threads else None)
+    return BatchingEmbedder(
+        SentenceTransformerEmbedder(model, threads=int(threads) if threads else None)
+    )

@@ -62,6 +62,7 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {{
 """
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_LONG_LENGTH = 8
+_MAX_CORRECTIONS = 50_000
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class _LabelIndex:
         self._by_terms: dict[tuple[str, ...], set[tuple[str, str]]] = {}
         self._by_phrase: dict[str, set[tuple[str, str]]] = {}
         self._words: set[str] = set()
+        self._corrections: dict[str, str] = {}
 
     def add(self, label: str, kind: str, identifier: str) -> None:
         terms = tuple(self._analyser.tokens(label))
@@ -127,9 +129,14 @@ class _LabelIndex:
         """The label word a misspelt term most likely means, or the term itself."""
         if term in self._words or len(term) < _FUZZY_MIN_LENGTH or not term.isalpha():
             return term
-        limit = 2 if len(term) >= _FUZZY_LONG_LENGTH else 1
-        best = min(self._words, key=lambda w: edit_distance(term, w, limit), default=term)
-        return best if edit_distance(term, best, limit) <= limit else term
+        known = self._corrections.get(term)
+        if known is None:
+            limit = 2 if len(term) >= _FUZZY_LONG_LENGTH else 1
+            best = min(self._words, key=lambda w: edit_distance(term, w, limit), default=term)
+            known = best if edit_distance(term, best, limit) <= limit else term
+            if len(self._corrections) < _MAX_CORRECTIONS:
+                self._corrections[term] = known
+        return known
 
     def find(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
         """The (kind, id) pairs named in ``text`` in order, and the terms no label used."""

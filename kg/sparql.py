@@ -282,8 +282,10 @@ def _serve(data_file: str) -> None:
             _send(stdout, ("ok", result.media_type, result.body))
         except SparqlError as error:
             _send(stdout, ("error", error.kind, str(error)))
-        except Exception as error:  # a query pyoxigraph cannot handle must not kill the worker
-            _send(stdout, ("error", "syntax", f"the query cannot be evaluated: {error}"))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # pyoxigraph panics derive from BaseException
+            _send(stdout, ("error", "engine", f"the query engine failed on this query: {error}"))
 
 
 class _Worker:

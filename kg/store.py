@@ -122,6 +122,10 @@ class OxigraphStore:
             )
         except SyntaxError as error:
             raise QueryError(str(error)) from error
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # a pyoxigraph panic must not take the service down
+            raise QueryError(f"the query engine failed on this query: {error}") from error
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
         results = self.raw_query(query, bindings)

@@ -96,6 +96,7 @@ FRENCH_STOP_WORDS = frozenset(
 )
 
 
+_MAX_REMEMBERED = 100_000
 _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
 
 
@@ -113,12 +114,22 @@ class FrenchAnalyser:
 
         self._stemmer = Stemmer.Stemmer("french")
         self._cache: dict[str, str] = {}
+        self._term_sets: dict[str, frozenset[str]] = {}
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
         if stem is None:
             stem = self._cache[word] = self._stemmer.stemWord(word)
         return stem
+
+    def term_set(self, text: str) -> frozenset[str]:
+        """The distinct terms of a text, remembered for texts seen again (passage sentences)."""
+        terms = self._term_sets.get(text)
+        if terms is None:
+            terms = frozenset(self.tokens(text))
+            if len(self._term_sets) < _MAX_REMEMBERED:
+                self._term_sets[text] = terms
+        return terms
 
     def tokens(self, text: str) -> list[str]:
         """Analysed terms of a text, in order."""

@@ -223,7 +223,7 @@ class QuestionAnswerer:
 
     def _attribute_rows(self, entity: LinkedEntity, relation: str) -> list[Fact]:
         rows = self.queries.run("attribute", entity=RES[entity.id], property=URIRef(relation))
-        return [
+        facts = [
             Fact(
                 entity.label,
                 self.label(relation),
@@ -232,6 +232,8 @@ class QuestionAnswerer:
             )
             for row in rows
         ]
+        # Sorted here rather than in SPARQL: pyoxigraph 0.5 can panic ordering mixed terms.
+        return sorted(facts, key=lambda f: (f.source, f.object.lower()))
 
     def _attributes(self, analysis: Analysis) -> list[_Statement]:
         statements = []

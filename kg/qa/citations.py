@@ -55,7 +55,7 @@ def best_sentences(
     total = sum(idf.get(t, 1.0) for t in question_terms) or 1.0
     scored = []
     for index, (start, end) in enumerate(spans):
-        terms = set(analyser.tokens(passage.text[start:end]))
+        terms = analyser.term_set(passage.text[start:end])
         weight = sum(idf.get(t, 1.0) for t in question_terms & terms)
         # A fragment of two words ("Problèmes E/S.") seldom answers a question.
         brevity = min(len(passage.text[start:end].split()), _INFORMATIVE_WORDS) / _INFORMATIVE_WORDS

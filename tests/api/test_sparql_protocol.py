@@ -356,3 +356,10 @@ def test_large_results_through_the_live_server(live_server):
     response = httpx.post(f"{live_server}/sparql", data={"query": query}, timeout=30)
     assert response.status_code == 200
     assert len(response.json()["results"]["bindings"]) > 1000
+
+
+def test_every_named_query_runs_unbound_without_breaking_a_worker(client):
+    for _ in range(5):
+        for named in client.get("/api/queries").json():
+            response = client.post("/sparql", data={"query": named["query"]})
+            assert response.status_code == 200, (named["name"], response.text[:200])
