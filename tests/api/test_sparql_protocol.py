@@ -362,4 +362,5 @@ def test_every_named_query_runs_unbound_without_breaking_a_worker(client):
     for _ in range(5):
         for named in client.get("/api/queries").json():
             response = client.post("/sparql", data={"query": named["query"]})
-            assert response.status_code == 200, (named["name"], response.text[:200])
+            capped = response.status_code == 400 and response.json()["error"] == "too_many_rows"
+            assert response.status_code == 200 or capped, (named["name"], response.text[:200])
