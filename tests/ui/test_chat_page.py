@@ -140,6 +140,7 @@ def test_every_view_is_accessible_and_fits(browser, live_server, view, size):
             page.goto("/#course/virtualisation-s44")
             expect(page.locator("#slide")).to_be_visible()
         if view == "sparql":
+            page.get_by_label("Exemple", exact=True).select_option(label="listed_products")
             page.get_by_role("button", name="Exécuter").click()
             expect(page.locator("#sparql-status")).to_contain_text("ligne")
         name = "phone" if size == PHONE else "desktop"
