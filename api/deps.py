@@ -6,7 +6,6 @@ from fastapi import Depends, Request
 
 from api.settings import ApiSettings
 from kg.kb import KnowledgeBase
-from kg.sparql import SparqlService
 
 
 def _kb(request: Request) -> KnowledgeBase:
@@ -19,11 +18,5 @@ def _settings(request: Request) -> ApiSettings:
     return settings
 
 
-def _sparql(request: Request) -> SparqlService:
-    service: SparqlService = request.app.state.sparql
-    return service
-
-
 KB = Annotated[KnowledgeBase, Depends(_kb)]
 AppSettings = Annotated[ApiSettings, Depends(_settings)]
-Sparql = Annotated[SparqlService, Depends(_sparql)]
