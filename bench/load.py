@@ -11,7 +11,6 @@ worker process with its SPARQL subprocesses.
 import argparse
 import asyncio
 import itertools
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 import httpx
+from common import free_port, percentile
 
 QUESTIONS = [
     "Qu'est-ce que la paravirtualisation ?",
@@ -35,12 +35,6 @@ QUERIES = [
     "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
 ]
 MIX = ["ask", "ask", "search", "search", "sparql"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def rss_mib(pid: int) -> float:
@@ -83,11 +77,6 @@ async def client(
                 errors.append(f"{route} {type(error).__name__}")
                 continue
             results[route].append(1000 * (time.perf_counter() - started))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 async def run(base: str, seconds: float, clients: int) -> tuple[dict[str, list[float]], list[str]]:

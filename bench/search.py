@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import percentile, table
 
 from kg import evaluation
 from kg.config import Settings
@@ -39,11 +40,6 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def time_queries(searcher: Searcher, queries: list[str], mode: SearchMode, repeat: int) -> dict:
     for query in queries[:5]:
         searcher.search(query, 5, mode)
@@ -60,15 +56,6 @@ def time_queries(searcher: Searcher, queries: list[str], mode: SearchMode, repea
         "p95_ms": percentile(latencies, 0.95),
         "qps": len(latencies) / elapsed,
     }
-
-
-def table(rows: list[dict], columns: list[str]) -> str:
-    def cell(value: object) -> str:
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def synthetic_corpus(deck: list[Passage], size: int, seed: int) -> list[Passage]:

@@ -14,7 +14,6 @@ against pyoxigraph, on the same queries.
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from common import free_port, table
 from rdflib import Dataset, Graph
 
 from kg.config import Settings
@@ -51,12 +51,6 @@ QUERIES = {
     ),
     "construct": "CONSTRUCT { res:product-xen ?p ?o } WHERE { res:product-xen ?p ?o }",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
@@ -120,13 +114,6 @@ def in_process(trig: bytes, repeat: int) -> list[dict[str, object]]:
         row["speed-up"] = round(float(row["rdflib_ms"]) / float(row["pyoxigraph_ms"]), 1)  # type: ignore[arg-type]
         rows.append(row)
     return rows
-
-
-def table(rows: list[dict[str, object]]) -> str:
-    columns = list(rows[0])
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -4,7 +4,6 @@
 """
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -12,15 +11,10 @@ import time
 from pathlib import Path
 
 import httpx
+from common import free_port
 
 from kg import artifacts
 from kg.config import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def one_start() -> float:

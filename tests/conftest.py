@@ -62,6 +62,16 @@ def tmp_settings(tmp_path: Path) -> Settings:
     )
 
 
+def build_command(settings: Settings) -> list[str]:
+    """`kg build --force` over the given folders, as a subprocess command."""
+    return [
+        sys.executable, "-m", "kg.cli", "build", "--force",
+        "--corpus-dir", str(settings.corpus_dir),
+        "--ontology-dir", str(settings.ontology_dir),
+        "--artifacts-dir", str(settings.artifacts_dir),
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def kb(tmp_path_factory):
     """The knowledge base of the real deck, built once per test session (model included)."""

@@ -1,11 +1,11 @@
 import json
 import subprocess
-import sys
 
 import pytest
 
 from kg import artifacts
 from kg.kb import KnowledgeBase, UnknownEntity
+from tests.conftest import build_command
 
 
 def test_build_writes_graph_passages_and_manifest(tmp_settings):
@@ -58,12 +58,7 @@ def test_damaged_artifacts_are_a_clear_error(tmp_settings):
 
 
 def test_concurrent_builds_leave_one_whole_artifacts_folder(tmp_settings):
-    command = [
-        sys.executable, "-m", "kg.cli", "build", "--force",
-        "--corpus-dir", str(tmp_settings.corpus_dir),
-        "--ontology-dir", str(tmp_settings.ontology_dir),
-        "--artifacts-dir", str(tmp_settings.artifacts_dir),
-    ]  # fmt: skip
+    command = build_command(tmp_settings)
     builds = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(2)]
     assert [build.wait(timeout=240) for build in builds] == [0, 0]
     assert artifacts.is_current(tmp_settings)

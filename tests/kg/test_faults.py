@@ -3,11 +3,11 @@
 import json
 import signal
 import subprocess
-import sys
 import time
 
 from kg import artifacts
 from kg.kb import KnowledgeBase
+from tests.conftest import build_command
 
 
 def test_damaged_artifacts_are_rebuilt_at_startup(tmp_settings):
@@ -42,12 +42,7 @@ def test_a_build_killed_halfway_leaves_the_previous_artifacts_whole(tmp_settings
     before = (tmp_settings.artifacts_dir / artifacts.MANIFEST).read_text()
     deck = tmp_settings.corpus_dir / "virtualisation.txt"
     deck.write_text(deck.read_text().replace("CDDL", "MPL"))
-    command = [
-        sys.executable, "-m", "kg.cli", "build", "--force",
-        "--corpus-dir", str(tmp_settings.corpus_dir),
-        "--ontology-dir", str(tmp_settings.ontology_dir),
-        "--artifacts-dir", str(tmp_settings.artifacts_dir),
-    ]  # fmt: skip
+    command = build_command(tmp_settings)
     build = subprocess.Popen(command)
     time.sleep(2.0)  # well inside loading the model, before the swap
     build.send_signal(signal.SIGKILL)
