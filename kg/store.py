@@ -6,7 +6,6 @@ of a query is the union of all named graphs.
 """
 
 import re
-from collections.abc import Iterator
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -139,9 +138,6 @@ class OxigraphStore:
         if not isinstance(results, ox.QueryBoolean):
             raise QueryError("expected an ASK query")
         return bool(results)
-
-    def quads(self) -> Iterator[ox.Quad]:
-        return iter(self.store)
 
     def dump(self, format: str) -> bytes:
         """The dataset serialised: "trig" and "nquads" keep the named graphs; "turtle", "nt",

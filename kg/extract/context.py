@@ -166,9 +166,6 @@ class ExtractionContext:
         }
         return next(iter(matches)) if len(matches) == 1 else None
 
-    def of_class(self, cls: URIRef) -> list[Entity]:
-        return [e for e in self.entities.values() if e.cls == cls]
-
     def _index(self, label: str, iri: URIRef) -> None:
         key = label_key(label)
         if key:

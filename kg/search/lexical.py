@@ -4,7 +4,6 @@ import logging
 from pathlib import Path
 
 import bm25s
-import numpy as np
 
 from kg.corpus import Passage
 from kg.text import FrenchAnalyser
@@ -53,7 +52,3 @@ class LexicalIndex:
     def load(cls, directory: Path, analyser: FrenchAnalyser) -> "LexicalIndex":
         retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
         return cls(retriever, analyser)
-
-    def scores(self, query: str) -> np.ndarray:
-        """The BM25 score of every passage (for tests and diagnostics)."""
-        return np.asarray(self._retriever.get_scores(self._analyser.tokens(query)))
