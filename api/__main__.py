@@ -17,9 +17,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     if args.workers > 1:
-        # Each worker is a process with its own PyTorch: share the cores, don't fight.
+        # Each worker is a process with its own encoder: share the cores, don't fight.
         cores = os.cpu_count() or 1
-        os.environ.setdefault("VIRTUKG_TORCH_THREADS", str(max(1, cores // args.workers)))
+        os.environ.setdefault("VIRTUKG_ENCODER_THREADS", str(max(1, cores // args.workers)))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     uvicorn.run(
         "api.main:app_from_environment",

@@ -11,14 +11,21 @@ sentences' embeddings (each distinct sentence is embedded once), so the scale
 run measures indexes and queries, not hours of encoding; the model's encoding
 throughput is measured on real passages and the time a real encoding would take
 is printed beside it. Queries embed the question with the model, as in service.
+
+Encoders: the deck built with each embedding backend (torch, onnx, onnx-int8),
+with the time to encode one question (one thread, as each server worker has)
+and the dense and hybrid quality on the dev and extra questions.
 """
 
 import argparse
 import gc
+import os
 import random
 import statistics
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from common import percentile, table
@@ -26,6 +33,7 @@ from common import percentile, table
 from kg import evaluation
 from kg.config import Settings
 from kg.corpus import Passage
+from kg.embed import EmbeddingBackend
 from kg.kb import KnowledgeBase
 from kg.search import FusionConfig, Searcher, SearchMode
 from kg.search.dense import VectorIndex, embedding_text
@@ -40,7 +48,9 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def time_queries(searcher: Searcher, queries: list[str], mode: SearchMode, repeat: int) -> dict:
+def time_queries(
+    searcher: Searcher, queries: list[str], mode: SearchMode, repeat: int
+) -> dict[str, Any]:
     for query in queries[:5]:
         searcher.search(query, 5, mode)
     latencies = []
@@ -77,6 +87,43 @@ def composed_vectors(searcher: Searcher, passages: list[Passage]) -> np.ndarray:
         out[row] = vectors[[position[s] for s in sentences(passage.text)]].mean(axis=0)
     out /= np.linalg.norm(out, axis=1, keepdims=True)
     return out
+
+
+def compare_encoders(settings: Settings, questions: list[str]) -> list[dict[str, Any]]:
+    """Build the deck with each backend; time one-question encodings, score retrieval."""
+    question_sets = [
+        (path.stem, evaluation.load_questions(path))
+        for path in (evaluation.DEV_SET, evaluation.EXTRA_SET)
+        if path.exists()
+    ]
+    os.environ["VIRTUKG_ENCODER_THREADS"] = "1"
+    rows = []
+    for backend in EmbeddingBackend:
+        with tempfile.TemporaryDirectory() as folder:
+            variant = settings.model_copy(
+                update={"embedding_backend": backend, "artifacts_dir": Path(folder) / "a"}
+            )
+            kb = KnowledgeBase.open(variant)
+            encoder = kb.searcher.embedder
+            encoder.encode(questions[:5])
+            latencies = []
+            for question in questions:
+                started = time.perf_counter()
+                encoder.encode([question])
+                latencies.append(1000 * (time.perf_counter() - started))
+            row: dict[str, Any] = {
+                "backend": backend.value,
+                "encode_p50_ms": statistics.median(latencies),
+                "encode_p95_ms": percentile(latencies, 0.95),
+            }
+            for name, items in question_sets:
+                for scores in evaluation.evaluate_retrieval(kb.searcher, name, items):
+                    if scores.mode != SearchMode.LEXICAL:
+                        prefix = f"{name.removeprefix('questions.')} {scores.mode}"
+                        row[f"{prefix} hit@1"] = scores.hit_at_1
+                        row[f"{prefix} hit@5"] = scores.hit_at_5
+            rows.append(row)
+    return rows
 
 
 def main() -> None:
@@ -157,6 +204,9 @@ def main() -> None:
     if scale_rows:
         print("\n## Scale (synthetic passages from the deck)\n")
         print(table(scale_rows, list(scale_rows[0])))
+
+    print("\n## Encoders (one thread; retrieval on the deck)\n")
+    print(table(compare_encoders(settings, questions)))
 
 
 if __name__ == "__main__":

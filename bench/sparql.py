@@ -132,7 +132,7 @@ def main() -> None:
     )
     ports = {name: free_port() for name in ("virtukg", "oxigraph", "rdflib-endpoint")}
     env = {**os.environ, "VIRTUKG_ARTIFACTS_DIR": str(settings.artifacts_dir)}
-    commands = {
+    commands: dict[str, list[str | Path]] = {
         "virtukg": [BIN / "kg", "serve", "--port", str(ports["virtukg"])],
         "oxigraph": [
             BIN / "oxigraph", "serve-read-only", "--location", work / "oxi",

@@ -20,7 +20,7 @@ from kg.config import Settings
 def one_start() -> float:
     port = free_port()
     started = time.perf_counter()
-    command = [Path(sys.executable).parent / "kg", "serve", "--port", str(port)]
+    command: list[str | Path] = [Path(sys.executable).parent / "kg", "serve", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:

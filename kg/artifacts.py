@@ -26,8 +26,9 @@ from typing import Any
 from kg import __version__
 from kg.config import Settings
 from kg.corpus import Passage, load_corpus
-from kg.embed import load_embedder
+from kg.embed import Embedder, EmbeddingBackend, load_embedder
 from kg.graph import build_dataset
+from kg.onnx_encoder import OnnxEmbedder, export, load_onnx_embedder
 from kg.search.dense import VectorIndex, embedding_text
 from kg.search.lexical import LexicalIndex
 from kg.store import OxigraphStore
@@ -41,6 +42,7 @@ GRAPH = "graph.trig"
 PASSAGES = "passages.json"
 LEXICAL_DIR = "lexical"
 VECTORS = "vectors.faiss"
+ENCODER_DIR = "encoder"
 _CODE_DIR = Path(__file__).resolve().parent
 _COUNT_CLASSES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -74,6 +76,7 @@ def fingerprint(settings: Settings) -> dict[str, str]:
         "rdflib": version("rdflib"),
         "pyoxigraph": version("pyoxigraph"),
         "embedding_model": settings.embedding_model,
+        "embedding_backend": settings.embedding_backend.value,
         "title_weight": str(settings.title_weight),
         "hnsw_threshold": str(settings.hnsw_threshold),
     }
@@ -169,18 +172,34 @@ def _write_search_indexes(
     LexicalIndex.build(passages, FrenchAnalyser(), settings.title_weight).save(
         directory / LEXICAL_DIR
     )
-    embedder = load_embedder(settings.embedding_model)
+    embedder = _passage_encoder(directory, settings)
     vectors = embedder.encode([embedding_text(p) for p in passages])
     index = VectorIndex.build(vectors, settings.hnsw_threshold)
     index.save(directory / VECTORS)
     log.info("indexed %d passages in %.2f s", len(passages), time.perf_counter() - started)
     return {
         "embedding_model": embedder.name,
+        "embedding_backend": settings.embedding_backend.value,
         "dimension": embedder.dimension,
         "vector_index": index.kind,
         "title_weight": settings.title_weight,
         "index_seconds": round(time.perf_counter() - started, 3),
     }
+
+
+def _passage_encoder(directory: Path, settings: Settings) -> Embedder:
+    """The encoder for the passages; questions will be encoded by the same one."""
+    backend = settings.embedding_backend
+    if backend == EmbeddingBackend.TORCH:
+        return load_embedder(settings.embedding_model)
+    export(settings.embedding_model, directory / ENCODER_DIR, backend == EmbeddingBackend.ONNX_INT8)
+    return OnnxEmbedder(directory / ENCODER_DIR)
+
+
+def _question_encoder(directory: Path, search: dict[str, Any]) -> Embedder:
+    if search.get("embedding_backend") == EmbeddingBackend.TORCH:
+        return load_embedder(search["embedding_model"])
+    return load_onnx_embedder(directory / ENCODER_DIR)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -213,6 +232,7 @@ class Artifacts:
     passages: list[Passage]
     lexical: LexicalIndex
     vectors: VectorIndex
+    encoder: Embedder
 
 
 def load(artifacts_dir: Path) -> Artifacts:
@@ -226,8 +246,9 @@ def load(artifacts_dir: Path) -> Artifacts:
         passages = [passage_from_json(item) for item in raw]
         lexical = LexicalIndex.load(artifacts_dir / LEXICAL_DIR, FrenchAnalyser())
         vectors = VectorIndex.load(artifacts_dir / VECTORS)
-    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        encoder = _question_encoder(artifacts_dir, manifest["search"])
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: {error}") from error
     if not lexical.size == vectors.size == len(passages):
         raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: index sizes differ")
-    return Artifacts(artifacts_dir, manifest, trig, passages, lexical, vectors)
+    return Artifacts(artifacts_dir, manifest, trig, passages, lexical, vectors, encoder)

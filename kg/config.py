@@ -5,7 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.embed import DEFAULT_MODEL
+from kg.embed import DEFAULT_MODEL, EmbeddingBackend
 from kg.search import Fusion, FusionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         DEFAULT_MODEL,
         description="sentence-transformers model: a local path, a cached name, or the default "
         "packaged all-MiniLM-L6-v2. Changing it rebuilds the vectors.",
+    )
+    embedding_backend: EmbeddingBackend = Field(
+        EmbeddingBackend.ONNX_INT8,
+        description="What encodes passages and questions: `onnx-int8` (the model exported "
+        "to ONNX at build time, int8 weights: fastest), `onnx` (float32, the model's exact "
+        "vectors) or `torch`. Changing it rebuilds the vectors.",
     )
     title_weight: int = Field(2, ge=0, le=10, description="Extra weight of title terms in BM25.")
     hnsw_threshold: int = Field(

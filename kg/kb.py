@@ -9,7 +9,6 @@ from rdflib.term import Literal, Node
 from kg import artifacts
 from kg.config import Settings
 from kg.corpus import Passage
-from kg.embed import load_embedder
 from kg.link import EntityLinker, LinkedEntity
 from kg.namespaces import RES, local_id
 from kg.network import Edge, EntityNetwork
@@ -83,7 +82,7 @@ class KnowledgeBase:
             loaded.passages,
             loaded.lexical,
             loaded.vectors,
-            load_embedder(loaded.manifest["search"]["embedding_model"]),
+            loaded.encoder,
             self.linker,
             settings.fusion_config(),
         )

@@ -40,7 +40,7 @@ class LexicalIndex:
         if not terms or self.size == 0:
             return []
         results = self._retriever.retrieve(
-            [terms], k=min(k, self.size), show_progress=False, n_threads=1
+            [terms], k=min(k, self.size), show_progress=False, n_threads=0
         )
         indices, scores = results.documents[0], results.scores[0]
         return [(int(i), float(s)) for i, s in zip(indices, scores, strict=True) if s > 0]

@@ -5,14 +5,17 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from kg import artifacts
 from kg.kb import KnowledgeBase
 from tests.conftest import build_command
 
 
-def test_damaged_artifacts_are_rebuilt_at_startup(tmp_settings):
+@pytest.mark.parametrize("damaged", [artifacts.VECTORS, f"{artifacts.ENCODER_DIR}/model.onnx"])
+def test_damaged_artifacts_are_rebuilt_at_startup(tmp_settings, damaged):
     artifacts.build(tmp_settings)
-    (tmp_settings.artifacts_dir / artifacts.VECTORS).write_bytes(b"not a faiss index")
+    (tmp_settings.artifacts_dir / damaged).write_bytes(b"not an index nor a model")
     kb = KnowledgeBase.open(tmp_settings)
     assert kb.search("licence de Wine", 1)[0].slide in (33, 44)
 
