@@ -80,6 +80,46 @@ class LimitAndLog:
         )
 
 
+class KeepAliveLimit:
+    """Closes a keep-alive connection after ``max_requests`` requests (0: never).
+
+    Each worker process keeps the connections it accepted, however busy it gets:
+    with long-lived clients, one worker can hold twice the other's and answer twice
+    as slowly. Closing after a bounded number of requests (nginx's
+    ``keepalive_requests``) makes clients reconnect, and the worker free first
+    accepts them.
+    """
+
+    _MAX_TRACKED = 10_000
+
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self._served: dict[tuple[str, int], int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] != "http" or not client or not self.max_requests:
+            await self.app(scope, receive, send)
+            return
+        key = (client[0], client[1])
+        served = self._served.pop(key, 0) + 1
+        if served < self.max_requests:
+            if len(self._served) >= self._MAX_TRACKED:  # connections closed by their clients
+                self._served.clear()
+            self._served[key] = served
+            await self.app(scope, receive, send)
+            return
+
+        async def closing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -121,6 +161,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
 
     app.add_middleware(LimitAndLog, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(KeepAliveLimit, max_requests=settings.keepalive_requests)
     routers = (health, page, qa, course, entities, sparql, chat)
     for router in (module.router for module in routers):
         app.include_router(router)

@@ -16,6 +16,12 @@ class ApiSettings(Settings):
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_messages: int = Field(20, ge=0, description="Longest history accepted.")
     max_body_bytes: int = Field(100_000, ge=1000, description="Largest request body accepted.")
+    keepalive_requests: int = Field(
+        100,
+        ge=0,
+        description="Requests served on one keep-alive connection before it is closed, so "
+        "clients spread again over the workers (0: no limit).",
+    )
     sparql_timeout: float = Field(5.0, gt=0, description="Seconds before a query is stopped.")
     sparql_max_rows: int = Field(10_000, ge=1, description="Most rows a query may return.")
     sparql_workers: int = Field(2, ge=1, le=16, description="Processes answering SPARQL.")

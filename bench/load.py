@@ -74,24 +74,29 @@ class Connection:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         writer.write(head.encode() + b"\r\n" + body)
         status = int((await reader.readline()).split()[1])
-        length, chunked = 0, False
+        length, chunked, close = 0, False, False
         while (line := await reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.partition(b":")
             if name.lower() == b"content-length":
                 length = int(value)
             elif name.lower() == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()
+            elif name.lower() == b"connection":
+                close = b"close" in value.lower()
         if chunked:
             while size := int((await reader.readline()).strip(), 16):
                 await reader.readexactly(size + 2)
             await reader.readline()
         else:
             await reader.readexactly(length)
+        if close:  # the server asks for a new connection
+            self.close()
         return status
 
     def close(self) -> None:
         if self.streams is not None:
             self.streams[1].close()
+            self.streams = None
 
 
 async def client(

@@ -102,7 +102,7 @@ def _quantise(source: Path, target: Path) -> None:
 class OnnxEmbedder:
     """Encodes texts with an exported ``model.onnx`` and its tokenizer (see `export`)."""
 
-    def __init__(self, directory: Path, threads: int | None = None) -> None:
+    def __init__(self, directory: Path, threads: int | None = None, batch_size: int = 32) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -111,6 +111,9 @@ class OnnxEmbedder:
             self.name = str(settings["model"])
             self.dimension = int(settings["dimension"])
             self._inputs: list[str] = settings["inputs"]
+            # int8 activations are scaled over the whole batch: a text's vector would
+            # depend on the texts beside it, so an int8 encoder runs one text at a time.
+            self.batch_size = 1 if settings["int8"] else batch_size
             self._tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
             self._tokenizer.enable_truncation(int(settings["max_tokens"]))
             self._tokenizer.enable_padding(
@@ -128,8 +131,15 @@ class OnnxEmbedder:
             raise EmbeddingModelError(message) from error
 
     def encode(self, texts: list[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+        """Batches of texts of similar length (little padding), results in the texts' order."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            vectors[rows] = self._encode_batch([texts[i] for i in rows])
+        return vectors
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
         encodings = self._tokenizer.encode_batch(texts)
         columns = {
             "input_ids": [e.ids for e in encodings],
@@ -138,7 +148,7 @@ class OnnxEmbedder:
         }
         feed = {name: np.asarray(columns[name], dtype=np.int64) for name in self._inputs}
         (vectors,) = self._session.run(["embedding"], feed)
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return np.asarray(vectors, dtype=np.float32)
 
 
 @lru_cache(maxsize=4)

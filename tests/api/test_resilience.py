@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from api.settings import ApiSettings
+
 
 def test_a_client_disconnecting_mid_request_does_not_block_others(live_server):
     address = urlparse(live_server)
@@ -34,3 +36,21 @@ def test_an_abandoned_slow_query_does_not_block_others(live_server):
     search = httpx.get(f"{live_server}/api/search", params={"q": "kvm-intel", "k": 1}, timeout=30)
     assert search.status_code == 200 and search.json()["hits"][0]["slide"] == 41
     assert time.perf_counter() - started < 5
+
+
+def test_a_keep_alive_connection_is_closed_after_its_request_budget(live_server):
+    """So that long-lived clients spread again over the server's workers."""
+    address = urlparse(live_server)
+    budget = ApiSettings().keepalive_requests
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        stream = sock.makefile("rb")
+        for served in range(1, budget + 1):
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert stream.readline().split()[1] == b"200"
+            headers = dict(
+                line.rstrip(b"\r\n").lower().split(b": ", 1)
+                for line in iter(stream.readline, b"\r\n")
+            )
+            stream.read(int(headers[b"content-length"]))
+            assert (headers.get(b"connection") == b"close") == (served == budget)
+        assert stream.read() == b""  # the server closed the connection

@@ -61,6 +61,14 @@ def test_an_empty_batch_and_a_long_text_are_encoded(exported):
     assert exported["int8"].encode(["virtualisation " * 2000]).shape == (1, 384)
 
 
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(exported, precision):
+    texts = [f"{'très ' * (i % 7)}texte numéro {i}" for i in range(70)]
+    together = exported[precision].encode(texts)
+    one_by_one = np.vstack([exported[precision].encode([text]) for text in texts])
+    assert np.allclose(together, one_by_one, atol=1e-4)
+
+
 def test_a_missing_encoder_is_a_clear_error(tmp_path):
     with pytest.raises(EmbeddingModelError, match=str(tmp_path)):
         OnnxEmbedder(tmp_path)
