@@ -7,6 +7,7 @@ typographic apostrophes and white space. Retrieval-specific analysis
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -21,10 +22,13 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower-case, fold accents and apostrophes, fold white space.
 
-    This is the comparison form used by the evaluation and by label matching.
+    This is the comparison form used by the evaluation and by label matching;
+    cached, since every answer compares the question with the same labels and
+    sentences.
     """
     text = fold_accents(text.translate(_APOSTROPHES)).lower()
     return _SPACES.sub(" ", text).strip()
