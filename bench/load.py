@@ -4,9 +4,8 @@
 
 The server runs on 127.0.0.1 with N uvicorn workers; the clients (asyncio, one
 keep-alive connection each, in this process, on the same cores) loop until the
-time is up. Prints
-throughput, p50/p95/p99 per route, the error count, and the memory (RSS) of each
-worker process with its SPARQL subprocesses.
+time is up. Prints throughput, p50/p95/p99 per route, the error count, and the
+memory (RSS) of each worker process with its SPARQL subprocesses.
 """
 
 import argparse

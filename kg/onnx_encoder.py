@@ -95,8 +95,13 @@ def _traceable(source: Any, names: list[str]) -> Any:
 def _quantise(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger("root").setLevel(logging.ERROR)  # onnxruntime's pre-processing advice
-    quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # onnxruntime logs its pre-processing advice on the root logger
+    try:
+        quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
 
 
 class OnnxEmbedder:

