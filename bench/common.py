@@ -1,6 +1,7 @@
 """Helpers the benchmark scripts share (run them as `python bench/<name>.py`)."""
 
 import socket
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -25,3 +26,11 @@ def table(rows: list[dict[str, object]], columns: list[str] | None = None) -> st
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def rss_mib(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from common import free_port, percentile
+from common import free_port, percentile, rss_mib
 
 QUESTIONS = [
     "Qu'est-ce que la paravirtualisation ?",
@@ -37,13 +37,6 @@ QUERIES = [
     "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
 ]
 MIX = ["ask", "ask", "search", "search", "sparql"]
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def is_worker(pid: int) -> bool:

