@@ -9,6 +9,7 @@ halfway or two builds at once never leave a half-written folder behind.
 
 import fcntl
 import hashlib
+import io
 import json
 import logging
 import os
@@ -23,25 +24,30 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kg import __version__
 from kg.config import Settings
 from kg.corpus import Passage, load_corpus
-from kg.embed import Embedder, EmbeddingBackend, load_embedder
+from kg.embed import Embedder, EmbeddingBackend, Vectors, load_embedder
 from kg.graph import build_dataset
 from kg.onnx_encoder import OnnxEmbedder, export, load_onnx_embedder
 from kg.search.dense import VectorIndex, embedding_text
 from kg.search.lexical import LexicalIndex
 from kg.store import OxigraphStore
 from kg.text import FrenchAnalyser
+from kg.units import Unit, UnitKind, all_units
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 GRAPH = "graph.trig"
 PASSAGES = "passages.json"
 LEXICAL_DIR = "lexical"
 VECTORS = "vectors.faiss"
+UNITS = "units.json"
+UNIT_VECTORS = "unit_vectors.npy"
 ENCODER_DIR = "encoder"
 _CODE_DIR = Path(__file__).resolve().parent
 _COUNT_CLASSES = """
@@ -71,7 +77,9 @@ def fingerprint(settings: Settings) -> dict[str, str]:
         "ontology_sha256": _hash_files(
             [p for p in settings.ontology_dir.rglob("*") if p.is_file()], settings.ontology_dir
         ),
-        "code_sha256": _hash_files(list(_CODE_DIR.rglob("*.py")), _CODE_DIR),
+        "code_sha256": _hash_files(
+            [*_CODE_DIR.rglob("*.py"), *_CODE_DIR.glob("data/*.txt")], _CODE_DIR
+        ),
         "virtukg": __version__,
         "rdflib": version("rdflib"),
         "pyoxigraph": version("pyoxigraph"),
@@ -155,7 +163,8 @@ def _build_unlocked(settings: Settings) -> dict[str, Any]:
         (staging / GRAPH).write_bytes(trig)
         passages = [passage_to_json(p) for p in corpus.passages]
         (staging / PASSAGES).write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
-        manifest["search"] = _write_search_indexes(staging, corpus.passages, settings)
+        units = all_units(store, corpus.passages)
+        manifest["search"] = _write_search_indexes(staging, corpus.passages, units, settings)
         manifest["build_seconds"] = round(time.perf_counter() - started, 3)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap_in(staging, settings.artifacts_dir)
@@ -166,7 +175,7 @@ def _build_unlocked(settings: Settings) -> dict[str, Any]:
 
 
 def _write_search_indexes(
-    directory: Path, passages: list[Passage], settings: Settings
+    directory: Path, passages: list[Passage], units: list[Unit], settings: Settings
 ) -> dict[str, Any]:
     started = time.perf_counter()
     LexicalIndex.build(passages, FrenchAnalyser(), settings.title_weight).save(
@@ -176,6 +185,12 @@ def _write_search_indexes(
     vectors = embedder.encode([embedding_text(p) for p in passages])
     index = VectorIndex.build(vectors, settings.hnsw_threshold)
     index.save(directory / VECTORS)
+    (directory / UNITS).write_text(
+        json.dumps([asdict(u) for u in units], ensure_ascii=False), encoding="utf-8"
+    )
+    buffer = io.BytesIO()
+    np.save(buffer, embedder.encode([u.text for u in units]) if units else np.zeros((0, 1)))
+    (directory / UNIT_VECTORS).write_bytes(buffer.getvalue())
     log.info("indexed %d passages in %.2f s", len(passages), time.perf_counter() - started)
     return {
         "embedding_model": embedder.name,
@@ -233,6 +248,8 @@ class Artifacts:
     lexical: LexicalIndex
     vectors: VectorIndex
     encoder: Embedder
+    units: list[Unit]
+    unit_vectors: Vectors
 
 
 def load(artifacts_dir: Path) -> Artifacts:
@@ -247,8 +264,15 @@ def load(artifacts_dir: Path) -> Artifacts:
         lexical = LexicalIndex.load(artifacts_dir / LEXICAL_DIR, FrenchAnalyser())
         vectors = VectorIndex.load(artifacts_dir / VECTORS)
         encoder = _question_encoder(artifacts_dir, manifest["search"])
+        units = [
+            Unit(**{**item, "kind": UnitKind(item["kind"]), "items": tuple(item["items"])})
+            for item in json.loads((artifacts_dir / UNITS).read_text(encoding="utf-8"))
+        ]
+        unit_vectors = np.load(artifacts_dir / UNIT_VECTORS, allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: {error}") from error
-    if not lexical.size == vectors.size == len(passages):
+    if not lexical.size == vectors.size == len(passages) or len(unit_vectors) != len(units):
         raise ArtifactsError(f"artifacts in {artifacts_dir} are damaged: index sizes differ")
-    return Artifacts(artifacts_dir, manifest, trig, passages, lexical, vectors, encoder)
+    return Artifacts(
+        artifacts_dir, manifest, trig, passages, lexical, vectors, encoder, units, unit_vectors
+    )

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from kg import artifacts, evaluation
+from kg import artifacts, evaluation, fitting
 from kg.config import Settings
 from kg.corpus import CorpusError
 from kg.kb import KnowledgeBase, UnknownEntity
-from kg.qa import confidence
 from kg.search import SearchMode
 from kg.store import QueryError
 from kg.validate import ShapeViolation
@@ -92,58 +91,54 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase.open(_settings(args))
-    paths = [Path(p) for p in args.questions] or [
-        p for p in (evaluation.DEV_SET, evaluation.EXTRA_SET) if p.exists()
-    ]
-    sets = {path.stem: evaluation.load_questions(path) for path in paths}
-    if args.fit_confidence:
-        oos = evaluation.load_questions(evaluation.OUT_OF_SCOPE_SET)
-        model = evaluation.fit_confidence(kb, [q for qs in sets.values() for q in qs] + oos)
-        model.save()
-        print(f"confidence model written to {confidence.MODEL_PATH}: {model}")
+    settings = _settings(args)
+    kb = KnowledgeBase.open(settings)
+    quiet = args.json
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"  … {message}", file=sys.stderr)
+
+    if args.fit:
+        model = fitting.fit_model(kb, evaluation.default_questions(), progress=say)
+        model.save(settings.qa_model)
+        print(f"model fitted on {model.fitted_on} written to {settings.qa_model}")
         return 0
-    if args.tune:
-        table = evaluation.tune_fusion(kb.searcher, [q for qs in sets.values() for q in qs])
-        if args.json:
-            _print_json(table[:10])
-        else:
-            columns = [
-                "lexical_weight",
-                "entity_boost",
-                "fact_boost",
-                "hit_at_1",
-                "hit_at_5",
-                "mrr",
-            ]
-            print(evaluation.format_table(table[:10], columns))
-        return 0
-    rows = [
-        asdict(scores)
-        for name, questions in sets.items()
-        for scores in evaluation.evaluate_retrieval(kb.searcher, name, questions)
-    ]
-    if not args.no_qa and evaluation.OUT_OF_SCOPE_SET.exists() and not args.questions:
-        sets[evaluation.OUT_OF_SCOPE_SET.stem] = evaluation.load_questions(
-            evaluation.OUT_OF_SCOPE_SET
-        )
-    qa_rows = (
-        []
-        if args.no_qa
-        else [
-            evaluation.qa_scores(name, evaluation.answer_all(kb, questions))
+    if args.questions:
+        sets = {Path(p).stem: evaluation.load_questions(Path(p)) for p in args.questions}
+        rows = [
+            evaluation.qa_scores(
+                f"{name} (shipped model)", [evaluation.answer_question(kb, q) for q in questions]
+            )
             for name, questions in sets.items()
         ]
-    )
-    if args.json:
-        _print_json({"retrieval": rows, "qa": qa_rows, "fusion": asdict(kb.searcher.config)})
+        _print_json(rows) if args.json else print(evaluation.format_table(rows))
         return 0
-    columns = ["set", "mode", "questions", "hit_at_1", "hit_at_5", "mrr", "median_ms", "p95_ms"]
-    print("## Retrieval\n")
-    print(evaluation.format_table(rows, columns))
-    if qa_rows:
-        print("\n## Question answering\n")
-        print(evaluation.format_table(qa_rows, list(qa_rows[0])))
+    questions = evaluation.default_questions()
+    result = fitting.cross_validate(kb, questions, args.folds, progress=say)
+    by_set: dict[str, list[evaluation.AnswerRecord]] = {}
+    for record in result.records:
+        name = "dev" if record.question.id.startswith("d") else "more"
+        by_set.setdefault(name, []).append(record)
+    qa_rows = [evaluation.qa_scores(f"dev + more, {args.folds}-fold", result.records)]
+    qa_rows += [evaluation.qa_scores(name, records) for name, records in sorted(by_set.items())]
+    retrieval = [
+        evaluation.retrieval_scores(f"dev + more, {args.folds}-fold", "hybrid", result.search_ranks)
+    ]
+    found = evaluation.search_candidates(kb.searcher, result.search_questions)
+    for mode in (SearchMode.LEXICAL, SearchMode.DENSE):
+        ranks = evaluation.evidence_ranks(kb.searcher, result.search_questions, found, mode)
+        retrieval.append(evaluation.retrieval_scores("dev + more (nothing fitted)", mode, ranks))
+    kinds = evaluation.per_kind(result.records)
+    if args.json:
+        _print_json({"retrieval": retrieval, "qa": qa_rows, "kinds": kinds})
+        return 0
+    print(f"## Search, cross-validated ({args.folds} folds)\n")
+    print(evaluation.format_table(retrieval))
+    print(f"\n## Question answering, cross-validated ({args.folds} folds)\n")
+    print(evaluation.format_table(qa_rows))
+    print("\n## Per kind of question (held-out folds)\n")
+    print(evaluation.format_table(kinds))
     return 0
 
 
@@ -207,15 +202,23 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=cmd_search)
 
-    evaluate = commands.add_parser("eval", parents=[paths], help="measure on question sets")
-    evaluate.add_argument(
-        "--questions", action="append", default=[], help="JSON-lines file (repeatable)"
+    evaluate = commands.add_parser(
+        "eval",
+        parents=[paths],
+        help="cross-validate search and question answering on the question sets",
     )
-    evaluate.add_argument("--tune", action="store_true", help="grid-search the fusion weights")
     evaluate.add_argument(
-        "--fit-confidence", action="store_true", help="refit the abstention model and save it"
+        "--folds", type=int, default=5, help="folds of the cross-validation (default 5)"
     )
-    evaluate.add_argument("--no-qa", action="store_true", help="retrieval metrics only")
+    evaluate.add_argument(
+        "--fit", action="store_true", help="fit the model on every question and save it"
+    )
+    evaluate.add_argument(
+        "--questions",
+        nargs="+",
+        default=[],
+        help="measure the shipped model on these JSON-lines files instead (not cross-validated)",
+    )
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
 

@@ -6,7 +6,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg.embed import DEFAULT_MODEL, EmbeddingBackend
-from kg.search import Fusion, FusionConfig
+from kg.qa.model import MODEL_PATH
+from kg.search import Fusion
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,20 +40,8 @@ class Settings(BaseSettings):
         50_000, ge=1, description="From this many passages on, vectors use an HNSW index."
     )
     fusion: Fusion = Field(Fusion.CONVEX, description="How lexical and dense results combine.")
-    # The three fusion defaults below are the best of `kg eval --tune` on the dev and
-    # extra question sets (ties broken towards the middle of the grid).
-    lexical_weight: float = Field(
-        0.5, ge=0, le=1, description="Share of the BM25 score in hybrid search (tuned)."
+    qa_model: Path = Field(
+        MODEL_PATH,
+        description="The fitted question-answering model: fusion and reader weights, "
+        "confidence model and thresholds (`kg eval --fit`).",
     )
-    entity_boost: float = Field(
-        0.1, ge=0, le=1, description="Bonus for passages mentioning the query's entities (tuned)."
-    )
-    fact_boost: float = Field(
-        1.0,
-        ge=0,
-        le=2,
-        description="Bonus for passages stating a fact the query asks about (tuned).",
-    )
-
-    def fusion_config(self) -> FusionConfig:
-        return FusionConfig(self.fusion, self.lexical_weight, self.entity_boost, self.fact_boost)

@@ -71,6 +71,19 @@ class Passage:
         source_end = s1 + min(text_end - t1, n1)
         return source_start, max(source_end, source_start)
 
+    def text_span(self, source_start: int, source_end: int) -> tuple[int, int]:
+        """Offsets in ``text`` of the source characters ``source_start:source_end``.
+
+        The inverse of :meth:`source_span`: characters the cleaning dropped (line
+        breaks, bullet marks) are skipped, so the span covers the copied ones.
+        """
+        inside = [(t, s, n) for t, s, n in self.pieces if s + n > source_start and s < source_end]
+        if not inside:
+            raise ValueError(f"source span {source_start}:{source_end} is outside the passage")
+        t0, s0, _ = inside[0]
+        t1, s1, n1 = inside[-1]
+        return t0 + max(source_start - s0, 0), t1 + min(source_end - s1, n1)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -139,7 +152,7 @@ def _lines(block: str, offset: int) -> list[_Line | None]:
     return lines
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     """A short line of capitalised words with no closing punctuation ("Système Hôte")."""
     words = text.split()
     return (
@@ -154,7 +167,7 @@ def _continues(previous: _Line, line: _Line, after_blank: bool) -> bool:
     if _BULLET.match(line.text):
         return False
     first = line.text[0]
-    if _is_heading(previous.text) and first.isupper():
+    if is_heading(previous.text) and first.isupper():
         return False
     if after_blank:
         return first.islower() or (first.isdigit() and not previous.text.endswith((".", ":")))

@@ -13,10 +13,12 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.namespaces import RES, local_id
 from kg.network import Edge, EntityNetwork
 from kg.qa import Answer, Message, QuestionAnswerer
-from kg.qa.confidence import ConfidenceModel
+from kg.qa.candidates import CandidateReader
+from kg.qa.facts import FactIndex
+from kg.qa.model import QAModel
 from kg.qa.queries import NamedQueries
 from kg.qa.suggestions import example_questions
-from kg.search import Hit, Searcher, SearchMode
+from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.store import OxigraphStore, Row
 from kg.text import FrenchAnalyser, normalise
 
@@ -78,22 +80,31 @@ class KnowledgeBase:
         self._labels: dict[str, set[str]] = {}
         for row in self.store.select(_LABELS):
             self._labels.setdefault(local_id(str(row["e"])), set()).add(str(row["label"]))
+        model = QAModel.load(settings.qa_model)
+        fusion = model.fusion
         self.searcher = Searcher(
             loaded.passages,
             loaded.lexical,
             loaded.vectors,
             loaded.encoder,
             self.linker,
-            settings.fusion_config(),
+            FusionConfig(
+                settings.fusion, fusion.lexical_weight, fusion.entity_boost, fusion.fact_boost
+            ),
+        )
+        queries = NamedQueries(self.store, settings.ontology_dir / "queries")
+        self.facts = FactIndex(queries, self.analyser)
+        reader = CandidateReader(
+            self.passages,
+            loaded.units,
+            loaded.unit_vectors,
+            self.analyser,
+            self.linker,
+            self.facts,
+            queries,
         )
         self.answerer = QuestionAnswerer(
-            self.passages,
-            self.searcher,
-            self.linker,
-            self.analyser,
-            NamedQueries(self.store, settings.ontology_dir / "queries"),
-            self.network,
-            ConfidenceModel.load(),
+            self.passages, self.searcher, self.linker, reader, self.facts, model
         )
 
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
@@ -152,7 +163,7 @@ class KnowledgeBase:
                     card.passages.append(passage)
             else:
                 shown = _text(row["oLabel"]) or _text(value)
-                predicate_label = self.answerer.label(predicate)
+                predicate_label = self.facts.label(predicate)
                 card.facts.append(
                     Fact(card.label, predicate_label, shown, source.removeprefix("passage-"))
                 )

@@ -138,9 +138,14 @@ class _LabelIndex:
                 self._corrections[term] = known
         return known
 
-    def find(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
-        """The (kind, id) pairs named in ``text`` in order, and the terms no label used."""
-        terms = [self._correct(t) for t in self._analyser.tokens(text)]
+    def find(self, text: str, fuzzy: bool = True) -> tuple[list[tuple[str, str]], list[str]]:
+        """The (kind, id) pairs named in ``text`` in order, and the terms no label used.
+
+        ``fuzzy`` reads misspelt words as the label word they most likely mean.
+        """
+        terms = self._analyser.tokens(text)
+        if fuzzy:
+            terms = [self._correct(t) for t in terms]
         longest = max((len(k) for k in self._by_terms), default=0)
         found: list[tuple[str, str]] = []
         residual: list[str] = []
@@ -173,11 +178,13 @@ class EntityLinker:
     def __init__(self, store: GraphStore, analyser: FrenchAnalyser) -> None:
         self.entities: dict[str, LinkedEntity] = {}
         self._labels = _LabelIndex(analyser)
+        self._entity_labels: dict[str, list[str]] = {}
         for row in store.select(_ENTITY_LABELS):
             entity_id = local_id(str(row["e"]))
             entity_type = str(row["type"]).split("#")[-1]
             self.entities[entity_id] = LinkedEntity(entity_id, str(row["pref"]), entity_type)
             self._labels.add(str(row["label"]), ENTITY, entity_id)
+            self._entity_labels.setdefault(entity_id, []).append(str(row["label"]))
         for row in store.select(_PROPERTY_LABELS):
             self._labels.add(str(row["label"]), RELATION, str(row["p"]))
         for row in store.select(_CLASS_LABELS):
@@ -205,6 +212,15 @@ class EntityLinker:
     def link(self, text: str) -> list[LinkedEntity]:
         """Entities named in ``text``, in order of appearance, each once."""
         return self.analyse(text).entities
+
+    def link_exact(self, text: str) -> list[LinkedEntity]:
+        """Entities named in ``text`` as their labels are spelt (course text, not questions)."""
+        found, _ = self._labels.find(text, fuzzy=False)
+        return [self.entities[i] for kind, i in found if kind == ENTITY]
+
+    def labels_of(self, entity_id: str) -> list[str]:
+        """The entity's label and synonyms."""
+        return self._entity_labels.get(entity_id, [])
 
     def relations(self, text: str) -> list[str]:
         """IRIs of the properties a question asks about."""

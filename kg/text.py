@@ -10,6 +10,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import simplemma
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -102,15 +104,41 @@ FRENCH_STOP_WORDS = frozenset(
 
 _MAX_REMEMBERED = 100_000
 _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
+_ELISION_ACCENTED = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
+_WORD_ACCENTED = re.compile(r"\w+(?:[._/\-]\w+)*")
+FOLDED_PREFIX = "~"
+
+
+def has_accents(text: str) -> bool:
+    return fold_accents(text) != text
+
+
+def lemma_keys(lemma: str) -> tuple[str, ...]:
+    """The keys under which a text's lemma is found: itself, and its accent-folded form.
+
+    A question's lemma is looked up as written when it carries accents, and under
+    its folded form when it carries none (learners often type without accents), so
+    « marché » never matches « marche » but « systeme » finds « système ».
+    """
+    folded = FOLDED_PREFIX + fold_accents(lemma)
+    return (lemma, folded)
+
+
+def lookup_key(lemma: str) -> str:
+    """The key a question's lemma is looked up under (see :func:`lemma_keys`)."""
+    return lemma if has_accents(lemma) else FOLDED_PREFIX + lemma
 
 
 class FrenchAnalyser:
-    """The one French analyser used wherever text is matched for retrieval.
+    """The one French analyser used wherever text is matched.
 
-    Lower-cases, folds accents and apostrophes, removes elisions ("l'hyperviseur"
-    → "hyperviseur") and stop words, and stems with Snowball. Identifiers are
-    kept whole ("x86_64", "2.6.20", "z/vm", "cp/cms", "kvm-intel"), and their
-    alphabetic parts are emitted too, so "kvm" still finds "kvm-intel".
+    ``tokens`` (retrieval) lower-cases, folds accents and apostrophes, removes
+    elisions ("l'hyperviseur" → "hyperviseur") and stop words, and stems with
+    Snowball. Identifiers are kept whole ("x86_64", "2.6.20", "z/vm", "cp/cms",
+    "kvm-intel"), and their alphabetic parts are emitted too, so "kvm" still
+    finds "kvm-intel". ``lemmas`` (reading) gives dictionary forms instead of
+    stems, which keep apart words a stem merges (« fonctionnement » and
+    « fonctionner »).
     """
 
     def __init__(self) -> None:
@@ -119,6 +147,8 @@ class FrenchAnalyser:
         self._stemmer = Stemmer.Stemmer("french")
         self._cache: dict[str, str] = {}
         self._term_sets: dict[str, frozenset[str]] = {}
+        self._lemmas: dict[str, str] = {}
+        self._lemma_sets: dict[str, frozenset[str]] = {}
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
@@ -134,6 +164,42 @@ class FrenchAnalyser:
             if len(self._term_sets) < _MAX_REMEMBERED:
                 self._term_sets[text] = terms
         return terms
+
+    def lemma(self, word: str) -> str:
+        """The dictionary form of a lower-cased French word, accents kept (simplemma)."""
+        lemma = self._lemmas.get(word)
+        if lemma is None:
+            lemma = simplemma.lemmatize(word, lang="fr").lower()
+            if len(self._lemmas) < _MAX_REMEMBERED:
+                self._lemmas[word] = lemma
+        return lemma
+
+    def lemmas(self, text: str) -> list[str]:
+        """The content words of a text as lemmas, in order: lemmatised before accents are
+        folded, so the lemmatiser sees the words as written. Identifiers stay whole."""
+        lowered = _ELISION_ACCENTED.sub("", text.translate(_APOSTROPHES).lower())
+        found: list[str] = []
+        for token in _WORD_ACCENTED.findall(lowered):
+            folded = fold_accents(token)
+            if folded in FRENCH_STOP_WORDS:
+                continue
+            parts = token.split("-")
+            if len(parts) > 1 and token.replace("-", "").isalpha() and parts[-1] in _PRONOUNS:
+                found += [self.lemma(p) for p in parts if fold_accents(p) not in FRENCH_STOP_WORDS]
+            elif _IDENTIFIER.search(folded) or not token.isalpha():
+                found.append(token)
+            else:
+                found.append(self.lemma(token))
+        return found
+
+    def lemma_set(self, text: str) -> frozenset[str]:
+        """Every key of the text's lemmas (see :func:`lemma_keys`), remembered per text."""
+        keys = self._lemma_sets.get(text)
+        if keys is None:
+            keys = frozenset(k for lemma in self.lemmas(text) for k in lemma_keys(lemma))
+            if len(self._lemma_sets) < _MAX_REMEMBERED:
+                self._lemma_sets[text] = keys
+        return keys
 
     def tokens(self, text: str) -> list[str]:
         """Analysed terms of a text, in order."""

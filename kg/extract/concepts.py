@@ -9,7 +9,7 @@ from rdflib.namespace import SKOS
 from kg.extract.context import ExtractionContext, Slide, label_key
 from kg.extract.patterns import capitalise, parenthesised, sentence_case, strip_parentheses
 from kg.namespaces import VKG
-from kg.text import normalise, sentences
+from kg.text import normalise
 
 _ALSO_CALLED = re.compile(
     r"(?:encore|aussi|également) appelée?s? (?P<alt>[\w\s'’-]+?)\s*"
@@ -27,29 +27,30 @@ def _is_heading(line: str) -> bool:
 
 def extract_terminology(ctx: ExtractionContext, slide: Slide) -> None:
     """A terminology slide alternates a term line and its definition."""
-    lines = slide.body.split("\n")
-    for term, definition in pairwise(lines):
+    for (term, _, _), (definition, start, end) in pairwise(slide.lines()):
         if not _is_heading(term) or _is_heading(definition):
             continue
         iri = ctx.entity(
             "concept", VKG.Concept, sentence_case(term), slide.passage, scheme=VKG.concepts
         )
-        ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
-        for match in _ALSO_CALLED.finditer(definition):
-            ctx.alt_label(iri, match["alt"], slide.passage)
-            for alt in (match["abbr"], match["english"]):
-                if alt:
-                    ctx.alt_label(iri, alt, slide.passage)
+        with ctx.reading(slide.passage, start, end):
+            ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
+            for match in _ALSO_CALLED.finditer(definition):
+                ctx.alt_label(iri, match["alt"], slide.passage)
+                for alt in (match["abbr"], match["english"]):
+                    if alt:
+                        ctx.alt_label(iri, alt, slide.passage)
 
 
 def extract_definitions(ctx: ExtractionContext, slide: Slide) -> None:
     """A definitions slide opens with "La virtualisation est … <definition>"."""
-    for sentence in sentences(slide.body):
+    for sentence, start, end in slide.sentences():
         match = _DEFINES.match(sentence)
         if match:
             term = capitalise(match["term"])
             iri = ctx.entity("concept", VKG.Concept, term, slide.passage, scheme=VKG.concepts)
-            ctx.add(slide.passage, iri, SKOS.definition, Literal(sentence, lang="fr"))
+            with ctx.reading(slide.passage, start, end):
+                ctx.add(slide.passage, iri, SKOS.definition, Literal(sentence, lang="fr"))
             return
 
 
@@ -59,21 +60,22 @@ def extract_categories(ctx: ExtractionContext, slide: Slide) -> None:
     "Isolateur ou Cloisonnement (Operating System level virtualization)" gives the
     French label Cloisonnement, with Isolateur and the English name as synonyms.
     """
-    for line in slide.body.split("\n"):
+    for line, start, end in slide.lines():
         if not line.startswith("- "):
             continue
         names = strip_parentheses(line[2:])
         names = re.sub(r"^(?:L['’]|La |Le )", "", names)
         choices = [capitalise(n.strip()) for n in re.split(r"\s+ou\s+", names) if n.strip()]
         label, synonyms = sentence_case(choices[-1]), choices[:-1]
-        ctx.entity(
-            "type",
-            VKG.VirtualisationType,
-            label,
-            slide.passage,
-            alt_labels=[*synonyms, *parenthesised(line)],
-            scheme=VKG.virtualisationTypes,
-        )
+        with ctx.reading(slide.passage, start + 2, end):
+            ctx.entity(
+                "type",
+                VKG.VirtualisationType,
+                label,
+                slide.passage,
+                alt_labels=[*synonyms, *parenthesised(line)],
+                scheme=VKG.virtualisationTypes,
+            )
 
 
 def is_category_slide(slide: Slide) -> bool:
@@ -86,13 +88,15 @@ def extract_type_slide(ctx: ExtractionContext, slide: Slide) -> bool:
     if iri is None:
         return False
     ctx.mention(iri, slide.passage)
-    if not ctx.has(iri, SKOS.definition):
-        definition = ""
-        for sentence in sentences(slide.body):
+    read = slide.sentences()
+    if read and not ctx.has(iri, SKOS.definition):
+        definition, start, end = "", read[0][1], read[0][2]
+        for sentence, _, end in read:  # noqa: B007 (the last sentence read ends the span)
             definition = f"{definition} {sentence}".strip()
             if len(definition) >= _DEFINITION_MIN_CHARS:
                 break
-        ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
+        with ctx.reading(slide.passage, start, end):
+            ctx.add(slide.passage, iri, SKOS.definition, Literal(definition, lang="fr"))
     return True
 
 

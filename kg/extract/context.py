@@ -5,17 +5,19 @@ entity is created once (its French ``skos:prefLabel`` is the first label it
 was read with); later mentions add alternative labels and provenance.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.corpus import Document, Passage
-from kg.namespaces import VKG, entity_iri, passage_iri
-from kg.text import normalise
+from kg.namespaces import RES, VKG, entity_iri, passage_iri
+from kg.text import normalise, sentence_spans
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _LEADING_ARTICLE = re.compile(r"^(?:l'|la |le |les |un |une )", re.IGNORECASE)
@@ -41,13 +43,38 @@ class Slide:
 
     def raw_paragraphs(self) -> list[list[str]]:
         """Blocks of non-blank source lines (stripped), separated by blank lines."""
-        blocks: list[list[str]] = [[]]
+        return [[line.text for line in block] for block in self.raw_blocks()]
+
+    def raw_blocks(self) -> list[list["SourceLine"]]:
+        """Blocks of non-blank source lines, each with its offset in the source file."""
+        blocks: list[list[SourceLine]] = [[]]
+        offset = self.passage.start
         for line in self.raw.split("\n"):
-            if line.strip():
-                blocks[-1].append(line.strip())
+            stripped = line.strip()
+            if stripped:
+                blocks[-1].append(SourceLine(stripped, offset + line.index(stripped[0])))
             elif blocks[-1]:
                 blocks.append([])
+            offset += len(line) + 1
         return [block for block in blocks if block]
+
+    def sentences(self) -> list[tuple[str, int, int]]:
+        """The body's sentences with their offsets in the passage text."""
+        start = len(self.passage.text) - len(self.body)
+        return [
+            (self.passage.text[start + a : start + b], start + a, start + b)
+            for a, b in sentence_spans(self.body)
+        ]
+
+    def lines(self) -> list[tuple[str, int, int]]:
+        """The body's lines (paragraphs and list items) with their offsets in the passage text."""
+        start = len(self.passage.text) - len(self.body)
+        found = []
+        for line in self.body.split("\n"):
+            if line.strip():
+                found.append((line, start, start + len(line)))
+            start += len(line) + 1
+        return found
 
     @property
     def body(self) -> str:
@@ -56,6 +83,20 @@ class Slide:
         if text.startswith(self.passage.title):
             return text[len(self.passage.title) :].lstrip("\n")
         return text
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    text: str  # stripped
+    start: int  # offset of its first character in the source file
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+# What an entity is, rather than something the deck states about it: not reified.
+_BOOKKEEPING = {RDF.type, SKOS.prefLabel, SKOS.inScheme, VKG.mentionedIn}
 
 
 @dataclass
@@ -75,6 +116,20 @@ class ExtractionContext:
         self.documents = list(documents)
         self.entities: dict[URIRef, Entity] = {}
         self._by_key: dict[str, set[URIRef]] = {}
+        self._span: tuple[int, int] | None = None
+
+    def reading(self, passage: Passage, start: int, end: int) -> AbstractContextManager[None]:
+        """Facts added inside were read from ``passage.text[start:end]`` (a sentence or a row)."""
+        return self.reading_source(*passage.source_span(start, end))
+
+    @contextmanager
+    def reading_source(self, start: int, end: int) -> Iterator[None]:
+        """Facts added inside were read from the source file's characters ``start:end``."""
+        outer, self._span = self._span, (start, end)
+        try:
+            yield
+        finally:
+            self._span = outer
 
     def slides(self) -> Iterator[Slide]:
         for document in self.documents:
@@ -84,8 +139,27 @@ class ExtractionContext:
                 yield Slide(passage, source)
 
     def add(self, passage: Passage, subject: Node, predicate: URIRef, obj: Node) -> None:
-        """Record one fact in the named graph of ``passage``."""
-        self.dataset.graph(passage_iri(passage.id)).add((subject, predicate, obj))
+        """Record one fact in the named graph of ``passage``.
+
+        Read from a span (see :meth:`reading`), the fact is also described by a
+        reified statement in the same graph carrying the span's source offsets.
+        """
+        graph = self.dataset.graph(passage_iri(passage.id))
+        graph.add((subject, predicate, obj))
+        if self._span is None or predicate in _BOOKKEEPING:
+            return
+        start, end = self._span
+        key = f"{passage.id}|{subject.n3()}|{predicate.n3()}|{obj.n3()}|{start}|{end}"
+        statement = RES[f"statement-{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
+        for p, o in (
+            (RDF.type, RDF.Statement),
+            (RDF.subject, subject),
+            (RDF.predicate, predicate),
+            (RDF.object, obj),
+            (VKG.startOffset, Literal(start, datatype=XSD.integer)),
+            (VKG.endOffset, Literal(end, datatype=XSD.integer)),
+        ):
+            graph.add((statement, p, o))
 
     def entity(
         self,

@@ -13,7 +13,6 @@ from rdflib.namespace import DCTERMS, XSD
 from kg.extract.context import ExtractionContext, Slide, label_key
 from kg.extract.patterns import NAME, enumeration
 from kg.namespaces import VKG
-from kg.text import sentence_spans
 
 _MONTHS = [
     *("janvier", "février", "mars", "avril", "mai", "juin"),
@@ -118,38 +117,51 @@ def is_history_slide(slide: Slide) -> bool:
 def extract_history(ctx: ExtractionContext, slide: Slide, whole_slide: bool) -> None:
     """Events of one slide: every dated sentence, and on history slides the ones after it."""
     passage = slide.passage
-    text = slide.body
     current: Period | None = None
-    for start, end in sentence_spans(text):
-        sentence = text[start:end]
-        _successions(ctx, slide, sentence)
-        period = find_period(sentence)
-        if period is None and not whole_slide:
-            continue
-        current = period or current
-        created = _cue_entities(ctx, slide, sentence) if whole_slide else []
-        if current is None:
-            continue
-        summary = sentence if len(sentence) <= _LABEL_CHARS else sentence[:_LABEL_CHARS] + "…"
-        event = ctx.entity(
-            "event",
-            VKG.HistoricalEvent,
-            f"{current.text} : {summary}",
-            passage,
-            key=f"{passage.id}-{start}",
-        )
-        ctx.add(passage, event, DCTERMS.description, Literal(sentence, lang="fr"))
-        ctx.add(passage, event, VKG.period, Literal(current.text, lang="fr"))
-        ctx.add(passage, event, VKG.startYear, Literal(str(current.start), datatype=XSD.gYear))
-        ctx.add(passage, event, VKG.endYear, Literal(str(current.end), datatype=XSD.gYear))
-        if current.day:
-            ctx.add(passage, event, DCTERMS.date, Literal(current.day, datatype=XSD.date))
-        for iri in {*created, *_known_entities(ctx, sentence)}:
-            cls = ctx.entities[iri].cls
-            if cls in _ACTOR_CLASSES:
-                ctx.add(passage, event, VKG.actor, iri)
-            elif cls in _INVOLVED_CLASSES:
-                ctx.add(passage, event, VKG.involves, iri)
+    for sentence, start, end in slide.sentences():
+        with ctx.reading(passage, start, end):
+            current = _read_sentence(ctx, slide, sentence, start, current, whole_slide)
+
+
+def _read_sentence(
+    ctx: ExtractionContext,
+    slide: Slide,
+    sentence: str,
+    start: int,
+    current: "Period | None",
+    whole_slide: bool,
+) -> "Period | None":
+    """The event a sentence tells, if dated; returns the period in force after it."""
+    passage = slide.passage
+    _successions(ctx, slide, sentence)
+    period = find_period(sentence)
+    if period is None and not whole_slide:
+        return current
+    current = period or current
+    created = _cue_entities(ctx, slide, sentence) if whole_slide else []
+    if current is None:
+        return current
+    summary = sentence if len(sentence) <= _LABEL_CHARS else sentence[:_LABEL_CHARS] + "…"
+    event = ctx.entity(
+        "event",
+        VKG.HistoricalEvent,
+        f"{current.text} : {summary}",
+        passage,
+        key=f"{passage.id}-{start - (len(passage.text) - len(slide.body))}",
+    )
+    ctx.add(passage, event, DCTERMS.description, Literal(sentence, lang="fr"))
+    ctx.add(passage, event, VKG.period, Literal(current.text, lang="fr"))
+    ctx.add(passage, event, VKG.startYear, Literal(str(current.start), datatype=XSD.gYear))
+    ctx.add(passage, event, VKG.endYear, Literal(str(current.end), datatype=XSD.gYear))
+    if current.day:
+        ctx.add(passage, event, DCTERMS.date, Literal(current.day, datatype=XSD.date))
+    for iri in {*created, *_known_entities(ctx, sentence)}:
+        cls = ctx.entities[iri].cls
+        if cls in _ACTOR_CLASSES:
+            ctx.add(passage, event, VKG.actor, iri)
+        elif cls in _INVOLVED_CLASSES:
+            ctx.add(passage, event, VKG.involves, iri)
+    return current
 
 
 def _cue_entities(ctx: ExtractionContext, slide: Slide, sentence: str) -> list[URIRef]:

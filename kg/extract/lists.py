@@ -26,12 +26,14 @@ def list_kind(slide: Slide) -> tuple[str, URIRef, URIRef] | None:
 
 def extract_list(ctx: ExtractionContext, slide: Slide, kind: tuple[str, URIRef, URIRef]) -> None:
     name, cls, predicate = kind
-    items = [line[2:].strip() for line in slide.body.split("\n") if line.startswith("- ")]
+    items = [(line, start, end) for line, start, end in slide.lines() if line.startswith("- ")]
     if not items:
         return
     subject = ctx.find(SUBJECT_LABEL, VKG.Concept) or ctx.entity(
         "concept", VKG.Concept, SUBJECT_LABEL, slide.passage, scheme=VKG.concepts
     )
     ctx.mention(subject, slide.passage)
-    for item in items:
-        ctx.add(slide.passage, subject, predicate, ctx.entity(name, cls, item, slide.passage))
+    for line, start, end in items:
+        with ctx.reading(slide.passage, start + 2, end):
+            item = ctx.entity(name, cls, line[2:].strip(), slide.passage)
+            ctx.add(slide.passage, subject, predicate, item)

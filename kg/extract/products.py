@@ -14,7 +14,6 @@ from rdflib.namespace import SKOS, XSD
 from kg.extract.context import ExtractionContext, Slide, label_key
 from kg.extract.patterns import NAME, capitalise, enumeration, looks_like_organisation
 from kg.namespaces import VKG
-from kg.text import sentences
 
 
 @dataclass(frozen=True)
@@ -84,24 +83,21 @@ def product_of_slide(ctx: ExtractionContext, slide: Slide) -> URIRef | None:
 
 def extract_product_slide(ctx: ExtractionContext, slide: Slide, product: URIRef) -> None:
     ctx.mention(product, slide.passage)
-    all_sentences = sentences(slide.body)
-    _definition(ctx, slide, product, all_sentences)
-    for sentence in all_sentences:
-        for extract in _SENTENCE_RULES:
-            extract(ctx, slide, product, sentence)
+    for sentence, start, end in slide.sentences():
+        with ctx.reading(slide.passage, start, end):
+            _definition(ctx, slide, product, sentence)
+            for extract in _SENTENCE_RULES:
+                extract(ctx, slide, product, sentence)
 
 
-def _definition(
-    ctx: ExtractionContext, slide: Slide, product: URIRef, candidates: list[str]
-) -> None:
+def _definition(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
     """The first "<product> est un/une …" sentence defines the product; "(abrégé X" names it."""
     names = {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
-    for sentence in candidates:
-        for match in _ABBREVIATED.finditer(sentence):
-            ctx.alt_label(product, match["short"], slide.passage)
-        subject, verb, _ = sentence.partition(" est ")
-        if verb and label_key(subject) in names and not ctx.has(product, SKOS.definition):
-            ctx.add(slide.passage, product, SKOS.definition, Literal(sentence, lang="fr"))
+    for match in _ABBREVIATED.finditer(sentence):
+        ctx.alt_label(product, match["short"], slide.passage)
+    subject, verb, _ = sentence.partition(" est ")
+    if verb and label_key(subject) in names and not ctx.has(product, SKOS.definition):
+        ctx.add(slide.passage, product, SKOS.definition, Literal(sentence, lang="fr"))
 
 
 def _agents(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:

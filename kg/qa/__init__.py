@@ -1,7 +1,7 @@
-"""French question answering over the knowledge graph and the passages."""
+"""Question answering over the course: analyse, retrieve, read, decide."""
 
-from kg.qa.analysis import Intent, Message
-from kg.qa.answerer import DECLINED, Answer, Fact, QuestionAnswerer
+from kg.qa.analysis import Message
+from kg.qa.answerer import DECLINED, Answer, Fact, Level, QuestionAnswerer
 from kg.qa.citations import Citation
 
-__all__ = ["DECLINED", "Answer", "Citation", "Fact", "Intent", "Message", "QuestionAnswerer"]
+__all__ = ["DECLINED", "Answer", "Citation", "Fact", "Level", "Message", "QuestionAnswerer"]

@@ -1,25 +1,89 @@
-"""Question analysis: what a French question asks (intent) and about what (entities)."""
+"""Question analysis: what kind of answer a French question expects, and what it names.
+
+The expected answer type comes from the question word, as French grammar gives
+it (qui → an agent, quand → a time, combien → a quantity, que signifie → an
+expansion…); what the question names comes from the graph's own labels
+(``kg.link``). A question that names nothing specific takes its subject from
+the conversation, so a follow-up can be read in context.
+"""
 
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kg.link import EntityLinker, LinkedEntity
-from kg.namespaces import VKG
 from kg.text import normalise
 
-DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 
-
-class Intent(StrEnum):
+class AnswerType(StrEnum):
+    AGENT = "agent"
+    TIME = "time"
+    QUANTITY = "quantity"
+    EXPANSION = "expansion"
+    REASON = "reason"
     DEFINITION = "definition"
-    ATTRIBUTE = "attribute"
     LIST = "list"
-    COUNT = "count"
-    COMPARISON = "comparison"
-    HISTORY = "history"
-    RELATION = "relation"
-    PASSAGE = "passage"
+    BOOLEAN = "boolean"
+    OTHER = "other"
+
+
+# Interrogative forms of French, on the folded question (accents, case and apostrophes
+# normalised). The first that matches wins, in this order.
+_ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    (AnswerType.QUANTITY, re.compile(r"\bcombien\b")),
+    (
+        AnswerType.TIME,
+        re.compile(
+            r"\b(?:quand|quelle (?:annee|date|epoque|periode|decennie)|quelles annees"
+            r"|a quel moment)\b"
+        ),
+    ),
+    (
+        AnswerType.EXPANSION,
+        re.compile(
+            r"\b(?:signifi\w*|veu\w* dire|acronyme|sigle|abreviation|traduit|traduction"
+            r"|en (?:francais|anglais)|nom complet)\b"
+        ),
+    ),
+    (
+        AnswerType.AGENT,
+        re.compile(r"^(?:et )?(?:(?:par|a|de|avec|chez) )?qui\b|\b(?:par|de) qui\b"),
+    ),
+    (AnswerType.REASON, re.compile(r"\bpourquoi\b")),
+    (
+        AnswerType.DEFINITION,
+        re.compile(
+            r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
+            r"|definis|definissez|en quoi consiste|explique\w*|parle[sz]?[- ]moi)\b"
+        ),
+    ),
+    (
+        AnswerType.LIST,
+        re.compile(r"\b(?:quels|quelles|cite[sz]?|liste[sz]?|enumere[sz]?)\b"),
+    ),
+    (
+        AnswerType.BOOLEAN,
+        re.compile(r"^est[- ]ce qu|^\w[\w-]* (?:[\w-]+ )*?\w+-(?:t-)?(?:il|elle|ils|elles)\b"),
+    ),
+)
+_WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|lequel)\b")
+DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
+# An entity so general that every slide is about it: it does not make a question specific.
+GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
+
+
+# How learners refer to the course itself (« d'après le cours », « dans la présentation »):
+# not what they ask about.
+_COURSE_REFERENCE = re.compile(
+    r"\b(?:d['’]apr[eè]s|selon|dans|sur|de|du|par)\s+(?:le|la|les|ce|cette|ces)?\s*"
+    r"(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?|support)\b",
+    re.IGNORECASE,
+)
+
+
+def without_course_references(question: str) -> str:
+    """The question without the words by which it refers to the course itself."""
+    return " ".join(_COURSE_REFERENCE.sub(" ", question).split())
 
 
 @dataclass(frozen=True)
@@ -30,103 +94,76 @@ class Message:
 
 @dataclass
 class Analysis:
+    """A question, what it asks for and what it names, with the context of the conversation."""
+
     question: str
-    intent: Intent
+    answer_type: AnswerType
     entities: list[LinkedEntity]
-    relations: list[str]
     classes: list[str]
-    resolved_from_history: bool = False
-    search_query: str = ""
-    filters: list[LinkedEntity] = field(default_factory=list)
-    residual: list[str] = field(default_factory=list)
+    relations: list[str]
+    context_entities: list[LinkedEntity] = field(default_factory=list)
+    context: str = ""  # the earlier user turn a follow-up is read with
+
+    @property
+    def own(self) -> list[LinkedEntity]:
+        """The specific entities the question names itself."""
+        return [e for e in self.entities if e.id not in GENERIC_ENTITIES]
+
+    @property
+    def specific(self) -> list[LinkedEntity]:
+        """The entities the question is about (its own, or the conversation's)."""
+        return self.own or self.context_entities
+
+    @property
+    def topic(self) -> str:
+        """The question as matched against the course (references to the course removed)."""
+        return without_course_references(self.question)
+
+    @property
+    def search_query(self) -> str:
+        return f"{without_course_references(self.context)} {self.topic}".strip()
 
 
-_CUES: dict[Intent, re.Pattern[str]] = {
-    Intent.RELATION: re.compile(r"\b(?:lien|liens|relation|rapport|relie)\b.*\bentre\b"),
-    Intent.COMPARISON: re.compile(
-        r"\b(?:difference|differences|differencie|compar\w*|versus|vs)\b"
-    ),
-    Intent.COUNT: re.compile(r"\bcombien\b"),
-    Intent.HISTORY: re.compile(
-        r"\b(?:quand|en quelle annee|depuis quand|a quelle date|quelle epoque|quelle decennie"
-        r"|en quelle decennie|quelle periode)\b"
-    ),
-}
-_LIST_START = re.compile(r"^(?:quel(?:le)?s\b|liste\b|cite\b|enumere\b|donne[- ]moi les\b)")
-_FOLLOW_UP = re.compile(
-    r"^(?:et\b|qui le\b|qui la\b|qui les\b)|\b(?:sa|son|ses|leur|leurs|il|elle|ce produit"
-    r"|cette solution|celui-ci|celle-ci)\b"
-)
-_FILTER_TYPES = {"Licence", "InstallationMode", "VirtualisationType"}
-_GENERIC_ENTITIES = {"concept-virtualisation"}
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer a French question expects, from its question word."""
+    folded = normalise(question).replace("’", "'")
+    for kind, pattern in _ANSWER_TYPES:
+        if pattern.search(folded):
+            if kind == AnswerType.BOOLEAN and _WH_WORDS.search(folded):
+                continue
+            return kind
+    return AnswerType.OTHER
 
 
-def _previous_entities(linker: EntityLinker, history: list[Message]) -> list[LinkedEntity]:
-    """The entities of the latest earlier turn that named any (the user's first)."""
+def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[LinkedEntity]:
+    """The specific entities of the latest exchange that named any: the user's turn first,
+    then the answer (a follow-up may be about what the answer named)."""
+    found: list[LinkedEntity] = []
     for message in reversed(history):
-        if message.role != "user":
-            continue
-        found = [e for e in linker.link(message.content) if e.id not in _GENERIC_ENTITIES]
-        if found:
-            return found
-    return []
+        entities = [e for e in linker.link(message.content) if e.id not in GENERIC_ENTITIES]
+        found += [e for e in entities if e not in found]
+        if message.role == "user" and found:
+            break
+    return found
 
 
 def analyse(question: str, history: list[Message], linker: EntityLinker) -> Analysis:
-    """Intent, entities (resolved from the history for "et sa licence ?"), relations, classes."""
-    folded = normalise(question)
+    """Answer type, entities, classes and relations of a question, read in its conversation."""
     links = linker.analyse(question)
-    entities = links.entities
-    specific = [e for e in entities if e.id not in _GENERIC_ENTITIES]
-    resolved = False
-    search_query = question
-    if not specific and history and _FOLLOW_UP.search(folded):
-        previous = _previous_entities(linker, history)
-        if previous:
-            entities, specific, resolved = previous + entities, previous, True
-            search_query = f"{' '.join(e.label for e in previous)} {question}"
-    analysis = Analysis(
-        question,
-        Intent.PASSAGE,
-        entities,
-        links.relations,
-        links.classes,
-        resolved,
-        search_query,
-        residual=links.residual,
-    )
-    analysis.intent = _intent(folded, specific, links.relations, links.classes, analysis)
+    kind = answer_type(question)
+    own = [e for e in links.entities if e.id not in GENERIC_ENTITIES]
+    # « c'est quoi les défauts de X » asks for a property of X, not for what X is; and a
+    # question naming two things asks how they relate.
+    if kind == AnswerType.DEFINITION and (
+        [r for r in links.relations if r != DEFINITION_PROPERTY] or len(own) > 1
+    ):
+        kind = AnswerType.OTHER
+    analysis = Analysis(question, kind, links.entities, links.classes, links.relations)
+    if history:
+        analysis.context_entities = [
+            e for e in _earlier_entities(linker, history) if e not in links.entities
+        ]
+        if not own:
+            earlier = [m.content for m in history if m.role == "user"]
+            analysis.context = earlier[-1] if earlier else ""
     return analysis
-
-
-def _intent(
-    folded: str,
-    specific: list[LinkedEntity],
-    relations: list[str],
-    classes: list[str],
-    analysis: Analysis,
-) -> Intent:
-    if len(specific) >= 2 and _CUES[Intent.RELATION].search(folded):
-        return Intent.RELATION
-    if len(specific) >= 2 and _CUES[Intent.COMPARISON].search(folded):
-        return Intent.COMPARISON
-    products_asked = str(VKG.Product) in classes
-    filters = [e for e in specific if e.type in _FILTER_TYPES]
-    if _CUES[Intent.COUNT].search(folded) and (products_asked or filters):
-        analysis.filters = filters
-        return Intent.COUNT
-    if _LIST_START.search(folded) and products_asked and filters and len(filters) == len(specific):
-        analysis.filters = filters
-        return Intent.LIST
-    if _LIST_START.search(folded) and str(VKG.VirtualisationType) in classes and not specific:
-        return Intent.LIST
-    if specific and _CUES[Intent.HISTORY].search(folded):
-        return Intent.HISTORY
-    asked = [r for r in relations if r != DEFINITION]
-    if specific and asked:
-        return Intent.ATTRIBUTE
-    # "Qu'est-ce que le mode d'émulation utilisateur de QEMU ?" asks about more than QEMU:
-    # a definition answers only when the entity is all the question names.
-    if len(specific) == 1 and DEFINITION in relations and not analysis.residual:
-        return Intent.DEFINITION
-    return Intent.PASSAGE

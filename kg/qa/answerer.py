@@ -1,36 +1,48 @@
-"""Answer a French question from the graph and the passages, with citations.
+"""Answer a French question from the course: analyse, retrieve, read, decide.
 
-Factual questions are answered from graph facts found by the named queries,
-each fact citing the passage it was read from; the best sentence of the best
-passage completes the answer. Other questions are answered by that sentence
-alone. When nothing in the course supports an answer, the assistant declines.
+1. Analyse: the answer type the question word asks for, and the entities and
+   classes it names (or, for a follow-up, the conversation's).
+2. Retrieve: hybrid search over the passages.
+3. Read: every unit of the best passages, every fact of the linked entities
+   and the members of the classes named are candidate answers, scored by the
+   fitted reader over general features (``kg.qa.candidates``).
+4. Decide: one calibrated confidence, fitted on in-course and off-course
+   questions, says whether to answer, answer with a warning, or decline and
+   show the closest slides.
 """
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from rdflib import URIRef
-from rdflib.term import Node
+import numpy as np
+import numpy.typing as npt
+import simplemma
 
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
-from kg.namespaces import RES, VKG, local_id
-from kg.network import EntityNetwork
-from kg.qa.analysis import DEFINITION, Analysis, Intent, Message, analyse
-from kg.qa.citations import Citation, CitationBook, best_sentences, sentence_with
-from kg.qa.confidence import ConfidenceModel, Signals
-from kg.qa.queries import NamedQueries
+from kg.qa.analysis import Analysis, Message, analyse
+from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
+from kg.qa.citations import Citation, CitationBook
+from kg.qa.facts import FactIndex
+from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.suggestions import suggest
-from kg.qa.wording import noun, of
-from kg.search import Hit, Searcher, SearchMode
-from kg.text import FrenchAnalyser, normalise, sentences
+from kg.qa.wording import candidate_text
+from kg.search import FusionConfig, Hit, Searcher, SearchMode
+from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sentence_spans
 
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
-GRAPH_CONFIDENCE = 0.95
-_SUPPORTING_SENTENCE_MIN_COVERAGE = 0.5
-_MAX_EVENTS = 3
+_NAME = re.compile(r"[\w][\w.\-/+]*")
+_MAX_UNKNOWN_NAMES = 2
+# A runner-up at most this far below the answer's score (half as likely) supports it.
+_SUPPORT_GAP = math.log(2)
+
+
+class Level(StrEnum):
+    SURE = "sûr"
+    PROBABLE = "probable"
+    UNSURE = "incertain"
 
 
 @dataclass(frozen=True)
@@ -49,23 +61,55 @@ class Answer:
     entities: list[LinkedEntity]
     confidence: float
     abstained: bool
-    intent: str
+    intent: str  # the answer type the question asks for
+    level: Level = Level.UNSURE
     suggestions: list[str] = field(default_factory=list)
     closest: list[Hit] = field(default_factory=list)
-    signals: Signals | None = None  # what the confidence was computed from
 
 
 @dataclass
-class _Statement:
-    """One line of a graph answer, and the facts (with sources) behind it."""
+class Reading:
+    """Every candidate answer of one question, with its features: what fitting, evaluation
+    and answering share. Scoring it with a model is cheap (:meth:`scored`)."""
 
-    text: str
-    facts: list[Fact]
-    labels: list[str]
+    analysis: Analysis
+    hits: list[Hit]
+    candidates: list[Candidate]
+    matrix: Matrix  # one row of reader features per candidate
+    texts: list[str]  # what each candidate would answer
+    coverage: list[float]  # share of the question each candidate (with its context) covers
+    passage_coverage: list[float]  # … that its passage covers
+    uncovered_rare: list[float]  # rarity of the rarest question word its passage lacks
+    question_signals: dict[str, float]  # the signals that do not depend on the answer
+
+    def scored(self, model: QAModel) -> "Scored":
+        scores = model.reader.scores(self.matrix) if len(self.candidates) else np.zeros(0)
+        signals = dict(self.question_signals)
+        best = int(np.argmax(scores)) if len(scores) else None
+        if best is None:
+            signals.update(probability=0.0, margin=0.0, best_score=0.0, answer_coverage=0.0)
+            signals.update(passage_coverage=0.0, uncovered_rare=1.0, fact=0.0)
+        else:
+            ordered = np.sort(scores)[::-1]
+            signals["probability"] = float(1 / np.sum(np.exp(scores - ordered[0])))
+            signals["margin"] = (
+                float(min(ordered[0] - ordered[1], 10.0)) if len(ordered) > 1 else 10.0
+            )
+            signals["best_score"] = float(ordered[0])
+            signals["answer_coverage"] = self.coverage[best]
+            signals["passage_coverage"] = self.passage_coverage[best]
+            signals["uncovered_rare"] = self.uncovered_rare[best]
+            signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
+        confidence = model.probability([signals[name] for name in CONFIDENCE_FEATURES])
+        return Scored(scores, best, signals, confidence)
 
 
-def _source(node: Node | None) -> str:
-    return local_id(str(node)).removeprefix("passage-")
+@dataclass(frozen=True)
+class Scored:
+    scores: npt.NDArray[np.float64]
+    best: int | None
+    signals: dict[str, float]
+    confidence: float
 
 
 class QuestionAnswerer:
@@ -74,358 +118,217 @@ class QuestionAnswerer:
         passages: dict[str, Passage],
         searcher: Searcher,
         linker: EntityLinker,
-        analyser: FrenchAnalyser,
-        queries: NamedQueries,
-        network: EntityNetwork,
-        confidence: ConfidenceModel,
+        reader: CandidateReader,
+        facts: FactIndex,
+        model: QAModel,
     ) -> None:
         self.passages = passages
-        self.network = network
         self.searcher = searcher
         self.linker = linker
-        self.analyser = analyser
-        self.queries = queries
-        self.confidence = confidence
-        self.labels = {str(r["term"]): str(r["label"]) for r in queries.run("labels")}
-        documents: dict[str, int] = defaultdict(int)
-        for passage in passages.values():
-            for term in set(analyser.tokens(passage.text)):
-                documents[term] += 1
-        count = max(len(passages), 1)
-        self.idf = {t: math.log(1 + count / n) for t, n in documents.items()}
-
-    def label(self, term: str) -> str:
-        return self.labels.get(term, term.split("#")[-1].split("/")[-1])
+        self.reader = reader
+        self.facts = facts
+        self.model = model
+        self.slides = {p.id: p.slide for p in passages.values()}
+        self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
+            k for keys in reader.title_keys.values() for k in keys
+        )
 
     # ------------------------------------------------------------------ main entry
 
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
-        analysis = analyse(question, history or [], self.linker)
-        found = self.searcher.candidates(analysis.search_query, SearchMode.HYBRID)
-        ranked = self.searcher.fuse(found, SearchMode.HYBRID)
-        hits = [self.searcher.hit(i, s) for i, s in ranked[:5]]
-        statements = self._graph_statements(analysis)
-        statements = list({s.text: s for s in statements}.values())
-        book = CitationBook()
-        lines: list[tuple[str, list[int]]] = []
-        facts: list[Fact] = []
-        for statement in statements:
-            numbers = sorted(
-                {
-                    book.cite(
-                        self.passages[f.source],
-                        sentence_with(self.passages[f.source], statement.labels),
-                        1.0,
-                    )
-                    for f in statement.facts
-                    if f.source in self.passages
-                }
+        reading = self.read(question, history or [])
+        return self.decide(reading, reading.scored(self.model))
+
+    def read(
+        self, question: str, history: list[Message], fusion: FusionWeights | None = None
+    ) -> Reading:
+        """Retrieve the passages and describe every candidate answer."""
+        fusion = fusion or self.model.fusion
+        analysis = analyse(question, history, self.linker)
+        texts = [analysis.topic]
+        if analysis.search_query != analysis.topic:
+            texts.append(analysis.search_query)
+        vectors = self.searcher.embedder.encode(texts)
+        config = FusionConfig(
+            self.searcher.config.method,
+            fusion.lexical_weight,
+            fusion.entity_boost,
+            fusion.fact_boost,
+            self.searcher.config.pool,
+        )
+        found = self.searcher.candidates(analysis.search_query, SearchMode.HYBRID, vectors[-1])
+        ranked = self.searcher.fuse(found, SearchMode.HYBRID, config)
+        hits = [self.searcher.hit(i, s) for i, s in ranked[:10]]
+        ranked_ids = [(self.searcher.passages[i].id, s) for i, s in ranked]
+        profile = self.reader.question_profile(analysis, vectors[0])
+        candidates = self.reader.candidates(analysis, profile, ranked_ids)
+        matrix = np.asarray([c.vector() for c in candidates], dtype=np.float64)
+        texts_out = [
+            candidate_text(c, analysis.answer_type, self.linker.entities, self.facts, self.slides)
+            for c in candidates
+        ]
+        weights = profile.weights
+        total = sum(weights[k] for k in profile.keys) or 1.0
+        coverage, passage_coverage, uncovered_rare = [], [], []
+        rarest = max((weights[k] for k in profile.keys), default=1.0)
+        for candidate in candidates:
+            context = self.reader.title_keys.get(candidate.passage, frozenset())
+            context |= profile.entity_keys
+            covered = candidate.keys | context
+            coverage.append(sum(weights[k] for k in profile.keys if k in covered) / total)
+            in_passage = self.reader.passage_keys.get(candidate.passage, frozenset()) | covered
+            passage_coverage.append(
+                sum(weights[k] for k in profile.keys if k in in_passage) / total
             )
-            lines.append((statement.text, numbers))
-            facts += [f for f in statement.facts if f not in facts]
-        sentence, signals = self._passage_sentence(analysis, hits, found.dense)
-        if sentence is not None:
-            hit, span, coverage = sentence
-            if not statements or (
-                hit.id not in {c.id for c in book.citations}
-                and coverage >= _SUPPORTING_SENTENCE_MIN_COVERAGE
-            ):
-                number = book.cite(self.passages[hit.id], span, hit.score)
-                lines.append((self.passages[hit.id].text[span[0] : span[1]], [number]))
-        confidence = GRAPH_CONFIDENCE if statements else self.confidence.probability(signals)
-        entities = analysis.entities
-        if confidence < self.confidence.threshold or not lines:
+            missing = [weights[k] for k in profile.keys if k not in in_passage]
+            uncovered_rare.append(max(missing, default=0.0) / rarest)
+        asked = [*profile.keys, *profile.context_keys]
+        known = sum(weights[k] for k in asked if k in self.vocabulary) / (
+            sum(weights[k] for k in asked) or 1.0
+        )
+        signals = {
+            "question_known": known if profile.keys else 0.0,
+            "unknown_names": float(min(self._unknown_names(analysis.question), _MAX_UNKNOWN_NAMES)),
+            "entity": float(bool(analysis.specific)),
+            "dense_top": max((s for _, s in found.dense), default=0.0),
+        }
+        return Reading(
+            analysis,
+            hits,
+            candidates,
+            matrix,
+            texts_out,
+            coverage,
+            passage_coverage,
+            uncovered_rare,
+            signals,
+        )
+
+    def decide(self, reading: Reading, scored: Scored, model: QAModel | None = None) -> Answer:
+        """Answer with the best candidate and its citations, or decline."""
+        model = model or self.model
+        analysis = reading.analysis
+        confidence = scored.confidence
+        best = scored.best
+        if best is None or confidence < model.decline_below:
             return Answer(
                 DECLINED,
                 [],
                 [],
-                entities,
+                analysis.specific,
                 round(confidence, 3),
                 True,
-                analysis.intent,
-                closest=hits[:3],
-                signals=signals,
+                analysis.answer_type,
+                closest=reading.hits[:3],
             )
+        candidate = reading.candidates[best]
+        book = CitationBook()
+        lines = [self._line(reading, best, scored, book)]
+        support = self._support(reading, scored)
+        if support is not None:
+            lines.append(self._line(reading, support, scored, book))
+        level = Level.SURE if confidence >= model.sure_from else Level.PROBABLE
         return Answer(
-            answer=_join(lines),
+            answer="\n".join(lines),
             citations=book.citations,
-            facts=facts,
-            entities=entities,
+            facts=self._facts(candidate),
+            entities=analysis.specific,
             confidence=round(confidence, 3),
             abstained=False,
-            intent=analysis.intent,
+            intent=analysis.answer_type,
+            level=level,
             suggestions=suggest(self, analysis),
-            signals=signals,
+            closest=reading.hits[:3] if level != Level.SURE else [],
         )
 
-    # ------------------------------------------------------------------ passages
-
-    def _passage_sentence(
-        self, analysis: Analysis, hits: list[Hit], dense: list[tuple[int, float]]
-    ) -> tuple[tuple[Hit, tuple[int, int], float] | None, Signals]:
-        terms = set(self.analyser.tokens(analysis.search_query))
-        known = [t for t in terms if t in self.idf]
-        best: tuple[float, Hit, tuple[int, int], float] | None = None
-        top_score = hits[0].score if hits and hits[0].score > 0 else 1.0
-        for hit in hits[:3]:
-            span, coverage = best_sentences(self.passages[hit.id], terms, self.analyser, self.idf)
-            score = coverage + 0.3 * hit.score / top_score
-            if best is None or score > best[0]:
-                best = (score, hit, span, coverage)
-        signals = Signals(
-            term_coverage=len(known) / len(terms) if terms else 0.0,
-            sentence_coverage=best[3] if best else 0.0,
-            dense_similarity=max((s for _, s in dense), default=0.0),
-            entity_linked=float(any(e.id != "concept-virtualisation" for e in analysis.entities)),
-            unknown_name=float(self._names_unknown_thing(analysis.question)),
-        )
-        if best is None or best[3] == 0:
-            return None, signals
-        return (best[1], best[2], best[3]), signals
-
-    def _names_unknown_thing(self, question: str) -> bool:
-        """Whether a name in the question (capitalised, not first) is absent from the course."""
-        words = re.findall(r"[\w-]+", question)[1:]
-        names = [w for w in words if any(c.isupper() for c in w)]
-        return any(not all(t in self.idf for t in self.analyser.tokens(name)) for name in names)
-
-    # ------------------------------------------------------------------ graph
-
-    def _graph_statements(self, analysis: Analysis) -> list[_Statement]:
-        handlers = {
-            Intent.DEFINITION: self._definitions,
-            Intent.ATTRIBUTE: self._attributes,
-            Intent.LIST: self._lists,
-            Intent.COUNT: self._counts,
-            Intent.HISTORY: self._history,
-            Intent.RELATION: self._relations,
-            Intent.COMPARISON: self._comparison,
-        }
-        handler = handlers.get(analysis.intent)
-        return handler(analysis) if handler else []
-
-    def _specific(self, analysis: Analysis) -> list[LinkedEntity]:
-        return [e for e in analysis.entities if e.id != "concept-virtualisation"] or list(
-            analysis.entities
-        )
-
-    def _definitions(self, analysis: Analysis) -> list[_Statement]:
-        statements = []
-        for entity in self._specific(analysis)[:2]:
-            rows = self.queries.run("definition", entity=RES[entity.id])
-            if rows:
-                definition = str(rows[0]["definition"])
-                fact = Fact(entity.label, "définition", definition, _source(rows[0]["source"]))
-                # Cite the sentence that opens the definition, not any naming the entity.
-                opening = sentences(definition)[0] if definition.strip() else entity.label
-                statements.append(_Statement(definition, [fact], [opening, entity.label]))
-        return statements
-
-    def _attribute_rows(self, entity: LinkedEntity, relation: str) -> list[Fact]:
-        rows = self.queries.run("attribute", entity=RES[entity.id], property=URIRef(relation))
-        facts = [
-            Fact(
-                entity.label,
-                self.label(relation),
-                str(row["valueLabel"] or row["value"]),
-                _source(row["source"]),
-            )
-            for row in rows
+    def _line(self, reading: Reading, index: int, scored: Scored, book: CitationBook) -> str:
+        """One candidate's text, closed by a full stop and its citation marks."""
+        numbers = [
+            book.cite(self.passages[pid], span, float(scored.scores[index]))
+            for pid, span in self.citation_spans(reading.candidates[index])
         ]
-        # Sorted here rather than in SPARQL: pyoxigraph 0.5 can panic ordering mixed terms.
-        return sorted(facts, key=lambda f: (f.source, f.object.lower()))
+        text = reading.texts[index].strip()
+        if text and text[-1] not in ".!?:":
+            text += "."
+        return text + "".join(f" [{n}]" for n in dict.fromkeys(numbers))
 
-    def _attributes(self, analysis: Analysis) -> list[_Statement]:
-        statements = []
-        for entity in self._specific(analysis):
-            for relation in analysis.relations:
-                if relation == DEFINITION:
+    def _support(self, reading: Reading, scored: Scored) -> int | None:
+        """The runner-up, when it is nearly as likely as the answer and says something else."""
+        if scored.best is None or len(scored.scores) < 2:
+            return None
+        runner = int(np.argsort(-scored.scores)[1])
+        lead = normalise(reading.texts[scored.best])
+        text = normalise(reading.texts[runner])
+        if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
+            return None
+        if text in lead or lead in text:
+            return None
+        return runner
+
+    # ------------------------------------------------------------------ decide
+
+    def _unknown_names(self, question: str) -> int:
+        """Words of the question the course never uses that are not ordinary words either:
+        names of things the course does not cover ("Kubernetes", "virsh", "vSphere")."""
+        count = 0
+        for position, match in enumerate(_NAME.finditer(question)):
+            word = match.group()
+            key = lookup_key(self.reader.analyser.lemma(word.lower()))
+            if key in self.vocabulary or lookup_key(word.lower()) in self.vocabulary:
+                continue
+            if fold_accents(word.lower()) in FRENCH_STOP_WORDS:
+                continue
+            capitalised = position > 0 and any(c.isupper() for c in word)
+            ordinary = simplemma.is_known(word.lower(), lang="fr") or simplemma.is_known(
+                fold_accents(word.lower()), lang="en"
+            )
+            if capitalised or not ordinary:
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ citations
+
+    def citation_spans(self, candidate: Candidate) -> list[tuple[str, tuple[int, int]]]:
+        """The passages a candidate cites, each with the span of text that proves it."""
+        if candidate.unit is not None:
+            return [(candidate.unit.passage, (candidate.unit.start, candidate.unit.end))]
+        spans: list[tuple[str, tuple[int, int]]] = []
+        if candidate.group is not None:
+            for source in candidate.group.sources:
+                passage = self.passages.get(source.passage)
+                if passage is None:
                     continue
-                facts = self._attribute_rows(entity, relation)
-                if facts:
-                    statements.append(self._grouped(entity, relation, facts))
-        return statements
+                span = None
+                if source.start is not None and source.end is not None:
+                    try:
+                        span = passage.text_span(source.start, source.end)
+                    except ValueError:
+                        span = None
+                spans.append((source.passage, span or _first_sentence(passage)))
+            return spans
+        passage = self.passages[candidate.passage]
+        units = [self.reader.units[i] for i in self.reader.by_passage.get(passage.id, [])]
+        rows = [u for u in units if u.kind == "row"]
+        if rows:
+            return [(passage.id, (rows[0].start, rows[-1].end))]
+        return [(passage.id, _first_sentence(passage))]
 
-    def _grouped(self, entity: LinkedEntity, relation: str, facts: list[Fact]) -> _Statement:
-        """One relation of an entity ("Licence de Wine : …"), saying so when sources disagree."""
-        subject = entity.label
-        by_source: dict[str, list[str]] = defaultdict(list)
-        for fact in facts:
-            if fact.object not in by_source[fact.source]:
-                by_source[fact.source].append(fact.object)
-        head = f"{_capitalise(self.label(relation))} {of(entity)}"
-        values = {tuple(sorted(v)) for v in by_source.values()}
-        labels = [subject, *{f.object for f in facts}]
-        if len(values) > 1:
-            parts = [
-                f"selon la diapositive {self.passages[s].slide}, {', '.join(v)}"
-                if s in self.passages
-                else ", ".join(v)
-                for s, v in by_source.items()
-            ]
-            return _Statement(
-                f"{head} : les sources divergent ({' ; '.join(parts)})", facts, labels
-            )
-        return _Statement(f"{head} : {', '.join(next(iter(by_source.values())))}", facts, labels)
-
-    def _products_with(self, value: LinkedEntity) -> list[Fact]:
-        rows = self.queries.run("products_with", value=RES[value.id])
+    def _facts(self, candidate: Candidate) -> list[Fact]:
+        if candidate.group is None:
+            return []
         return [
             Fact(
-                str(r["productLabel"]),
-                self.label(str(r["property"])),
-                value.label,
-                _source(r["source"]),
+                f.subject_label,
+                self.facts.label(f.property),
+                f.object_label,
+                f.source.passage,
             )
-            for r in rows
+            for f in candidate.group.facts
         ]
 
-    def _lists(self, analysis: Analysis) -> list[_Statement]:
-        if not analysis.filters:
-            rows = self.queries.run("instances", **{"class": VKG.VirtualisationType})
-            facts = [
-                Fact(str(r["label"]), "type", "type de virtualisation", _source(r["source"]))
-                for r in rows
-            ]
-            names = ", ".join(f.subject for f in facts)
-            return [_Statement(f"Types de virtualisation : {names}", facts, [])] if facts else []
-        statements = []
-        for value in analysis.filters:
-            facts = self._products_with(value)
-            if facts:
-                names = ", ".join(dict.fromkeys(f.subject for f in facts))
-                statements.append(
-                    _Statement(
-                        f"Solutions ({facts[0].predicate} {value.label}) : {names}",
-                        facts,
-                        [value.label],
-                    )
-                )
-        return statements
 
-    def _counts(self, analysis: Analysis) -> list[_Statement]:
-        if analysis.filters:
-            statements = []
-            for value in analysis.filters:
-                facts = self._products_with(value)
-                names = list(dict.fromkeys(f.subject for f in facts))
-                if names:
-                    statements.append(
-                        _Statement(
-                            f"{len(names)} solutions ({facts[0].predicate} {value.label}) : "
-                            f"{', '.join(names)}",
-                            facts,
-                            [value.label],
-                        )
-                    )
-            return statements
-        statements = []
-        for row in self.queries.run("listed_products"):
-            source = _source(row["table"])
-            fact = Fact(str(row["title"]), "nombre de produits", str(row["count"]), source)
-            statements.append(
-                _Statement(
-                    f"Le cours présente {row['count']} solutions dans le tableau "
-                    f"« {row['title']} » : {row['products']}",
-                    [fact],
-                    [],
-                )
-            )
-        return statements
-
-    def _history(self, analysis: Analysis) -> list[_Statement]:
-        statements = []
-        for entity in self._specific(analysis):
-            for row in self.queries.run("events", entity=RES[entity.id])[:_MAX_EVENTS]:
-                fact = Fact(
-                    entity.label, "événement", str(row["description"]), _source(row["source"])
-                )
-                statements.append(
-                    _Statement(
-                        f"{_capitalise(str(row['period']))} : {row['description']}", [fact], []
-                    )
-                )
-        return statements or self._attributes(analysis)
-
-    def _relations(self, analysis: Analysis) -> list[_Statement]:
-        first, second = self._specific(analysis)[:2]
-        rows = self.queries.run("links", a=RES[first.id], b=RES[second.id])
-        facts = []
-        for row in rows:
-            subject = first if str(row["subject"]) == str(RES[first.id]) else second
-            other = second if subject is first else first
-            facts.append(
-                Fact(
-                    subject.label,
-                    self.label(str(row["property"])),
-                    other.label,
-                    _source(row["source"]),
-                )
-            )
-        if not facts:
-            for edge in self.network.path(first.id, second.id):
-                facts += self._edge_facts(edge.source, edge.target)
-        return [
-            _Statement(f"{f.subject} — {f.predicate} → {f.object}", [f], [f.subject, f.object])
-            for f in dict.fromkeys(facts)
-        ]
-
-    def _edge_facts(self, source: str, target: str) -> list[Fact]:
-        names = {e.id: e.label for e in self.linker.entities.values()}
-        rows = self.queries.run("links", a=RES[source], b=RES[target])
-        return [
-            Fact(
-                names.get(local_id(str(r["subject"])), local_id(str(r["subject"]))),
-                self.label(str(r["property"])),
-                names.get(local_id(str(r["object"])), local_id(str(r["object"]))),
-                _source(r["source"]),
-            )
-            for r in rows
-        ]
-
-    def _comparison(self, analysis: Analysis) -> list[_Statement]:
-        statements = []
-        for entity in self._specific(analysis)[:2]:
-            rows = self.queries.run("definition", entity=RES[entity.id])
-            if rows:
-                fact = Fact(
-                    entity.label,
-                    "définition",
-                    str(rows[0]["definition"]),
-                    _source(rows[0]["source"]),
-                )
-                statements.append(
-                    _Statement(
-                        f"{_capitalise(noun(entity))} : {rows[0]['definition']}",
-                        [fact],
-                        [entity.label],
-                    )
-                )
-            for relation in (VKG.advantage, VKG.drawback):
-                facts = self._attribute_rows(entity, str(relation))
-                if facts:
-                    statements.append(self._grouped(entity, str(relation), facts))
-        return statements
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _join(lines: list[tuple[str, list[int]]]) -> str:
-    """One line per statement, closed by a full stop, then its citation markers."""
-    out = []
-    for body, numbers in lines:
-        body = body.strip()
-        if body and body[-1] not in ".!?:":
-            body += "."
-        out.append(body + "".join(f" [{n}]" for n in numbers))
-    return "\n".join(out)
-
-
-def contains_all(answer: str, expected: list[str]) -> bool:
-    """Whether an answer holds every expected phrase ("a|b" accepts either)."""
-    text = normalise(answer)
-    return all(
-        any(normalise(option) in text for option in phrase.split("|")) for phrase in expected
-    )
+def _first_sentence(passage: Passage) -> tuple[int, int]:
+    spans = sentence_spans(passage.text)
+    if len(spans) > 1 and passage.text.startswith(passage.title):
+        spans = spans[1:]
+    return spans[0] if spans else (0, len(passage.text))

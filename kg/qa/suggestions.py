@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from kg.link import LinkedEntity
 from kg.namespaces import RES, VKG
-from kg.qa.analysis import DEFINITION, Analysis
+from kg.qa.analysis import Analysis
+from kg.qa.facts import DEFINITION
 from kg.qa.wording import noun, of
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def suggest(answerer: "QuestionAnswerer", analysis: Analysis) -> list[str]:
     """Two or three questions about the answer's entities that the graph can answer."""
     asked = set(analysis.relations)
     suggestions: list[str] = []
-    for entity in analysis.entities:
+    for entity in analysis.specific:
         for relation, template in TEMPLATES.get(entity.type, []):
             known = (entity.id, relation) in answerer.linker.stated_in
             question = template.format(x=entity.label, the=noun(entity), of=of(entity))
@@ -68,7 +69,9 @@ def example_questions(answerer: "QuestionAnswerer") -> list[str]:
     if licensed:
         # The product whose sources disagree the most shows how answers cite both.
         def disagreement(entity: LinkedEntity) -> int:
-            rows = answerer.queries.run("attribute", entity=RES[entity.id], property=VKG.licence)
+            rows = answerer.reader.queries.run(
+                "attribute", entity=RES[entity.id], property=VKG.licence
+            )
             return len({str(row["value"]) for row in rows})
 
         best = max(licensed, key=lambda e: (disagreement(e), e.label))
@@ -78,7 +81,7 @@ def example_questions(answerer: "QuestionAnswerer") -> list[str]:
             f"Quelle est la différence entre {noun(defined[0])} et {noun(defined[-1])} ?"
         )
     actors: dict[str, int] = {}
-    for row in answerer.queries.run("events"):
+    for row in answerer.reader.queries.run("events"):
         entity_id = str(row["entity"]).rsplit("/", 1)[-1]
         entity = answerer.linker.entities.get(entity_id)
         if entity is not None and entity.type == "Organisation":

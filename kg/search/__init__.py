@@ -7,7 +7,7 @@ from enum import StrEnum
 import numpy as np
 
 from kg.corpus import Passage
-from kg.embed import Embedder
+from kg.embed import Embedder, Vectors
 from kg.link import EntityLinker
 from kg.search.dense import VectorIndex
 from kg.search.fusion import convex, reciprocal_rank
@@ -74,12 +74,17 @@ class Searcher:
         self.config = config
         self._position = {p.id: i for i, p in enumerate(passages)}
 
-    def candidates(self, query: str, mode: SearchMode = SearchMode.HYBRID) -> Candidates:
+    def candidates(
+        self, query: str, mode: SearchMode = SearchMode.HYBRID, vector: Vectors | None = None
+    ) -> Candidates:
+        """What each retriever finds for a query (``vector``: the query's, if already encoded)."""
         pool = self.config.pool
         lexical = self.lexical.search(query, pool) if mode != SearchMode.DENSE else []
         dense: ScoredIndices = []
         if mode != SearchMode.LEXICAL:
-            dense = self.vectors.search(self.embedder.encode([query])[0], pool)
+            if vector is None:
+                vector = self.embedder.encode([query])[0]
+            dense = self.vectors.search(vector, pool)
         if mode != SearchMode.HYBRID or self.linker is None:
             return Candidates(lexical, dense, {}, {})
         links = self.linker.analyse(query)

@@ -1,0 +1,565 @@
+"""Candidate answers and the features a reader scores them with.
+
+For one question, the candidates are the units (sentences, lists, table rows)
+of the best passages, the linked entities' facts grouped by property, and the
+members of a class the question names. Each gets the same general features:
+how much of the question it covers (lemmas and stems, weighted by rarity),
+its meaning's closeness (dense vectors), where its passage ranked, whether it
+is the kind of answer the question word asks for (a date for « quand », a
+name for « qui », a number or a list for « combien »…), whether it names an
+entity of the class the question names, what it adds to the question, and its
+shape. No feature knows any particular question; their weights are fitted
+(``kg.fitting``).
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from rdflib import URIRef
+
+from kg.corpus import Passage
+from kg.embed import Vectors
+from kg.link import EntityLinker
+from kg.qa.analysis import Analysis, AnswerType
+from kg.qa.facts import DEFINITION, FactGroup, FactIndex
+from kg.qa.queries import NamedQueries
+from kg.text import (
+    FOLDED_PREFIX,
+    FrenchAnalyser,
+    fold_accents,
+    lemma_keys,
+    lookup_key,
+    normalise,
+)
+from kg.units import Unit, UnitKind
+
+FEATURES = (
+    "overlap",
+    "overlap_stem",
+    "title",
+    "context",
+    "entities",
+    "context_entities",
+    "dense",
+    "rank",
+    "score",
+    "type_match",
+    "type_unmet",
+    "class_match",
+    "novelty",
+    "length",
+    "first",
+    "list",
+    "row",
+    "fact",
+    "relation",
+    "relation_fit",
+    "gloss",
+    "definition",
+)
+PASSAGES_READ = 6
+_AGENT_CLASSES = frozenset({"Person", "Organisation"})
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bannees? \d{2,4}\b|\b\d{2,4}s\b")
+_NUMBER = re.compile(
+    r"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|seul|seule"
+    r"|unique)\b"
+)
+# Words French uses to give a cause or a purpose.
+_CAUSAL = re.compile(
+    r"\b(?:car|parce|grace|afin|permet\w*|pour|depend\w*|en raison|donc|ainsi|puisqu\w*)\b"
+)
+_GLOSS = re.compile(r"(?P<before>(?:[\w'’\-/]+\W+){1,6})[(«]\s*(?P<inside>[^)»]{2,80})[)»]")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+_LENGTH_SCALE = math.log(60)
+_MIN_CORRECTED = 5
+_LONG_WORD = 8
+_MAX_CORRECTIONS = 50_000
+
+
+class CandidateKind(StrEnum):
+    UNIT = "unit"
+    FACTS = "facts"
+    CLASS = "class"
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """What is known of a unit before any question: computed once at load."""
+
+    keys: frozenset[str]
+    stems: frozenset[str]
+    entities: frozenset[str]
+    classes: frozenset[str]
+    has_time: bool
+    numbers: frozenset[str]
+    causal: bool
+    glosses: tuple[tuple[frozenset[str], frozenset[str], str, str], ...]
+    words: int
+
+
+@dataclass
+class Candidate:
+    """One possible answer, with what it would say and where it comes from."""
+
+    kind: CandidateKind
+    passage: str  # the passage it is cited from (the first source of a fact group)
+    keys: frozenset[str]
+    unit: Unit | None = None
+    group: FactGroup | None = None
+    members: list[str] = field(default_factory=list)  # a class's members
+    member_class: str = ""
+    vector_units: list[int] = field(default_factory=list)  # units whose vectors speak for it
+    features: dict[str, float] = field(default_factory=dict)
+
+    def vector(self) -> list[float]:
+        return [self.features.get(name, 0.0) for name in FEATURES]
+
+    @property
+    def values(self) -> list[str]:
+        """The values a fact group or a class lists."""
+        if self.group is not None:
+            return self.group.values
+        return self.members
+
+    @property
+    def is_list(self) -> bool:
+        return len(self.values) >= 2 or (self.unit is not None and bool(self.unit.items))
+
+
+@dataclass
+class QuestionProfile:
+    keys: list[str]  # lookup keys of the question's content lemmas
+    weights: dict[str, float]  # idf of each key
+    stems: frozenset[str]
+    entity_keys: frozenset[str]  # keys of the labels of the entities it names
+    context_keys: list[str]
+    entities: frozenset[str]  # the specific entities it names
+    context_entities: frozenset[str]  # those the conversation named before
+    classes: frozenset[str]  # local names of the classes it names
+    acronyms: frozenset[str]
+    vector: Vectors
+
+
+def _initials_spell(acronym: str, phrase: str) -> bool:
+    """Whether the capitals or initials of ``phrase`` spell ``acronym`` in order
+    ("Kernel-based Virtual Machine" spells KVM, "environnements virtuels" VE)."""
+    letters = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", fold_accents(phrase)))
+    capitals = "".join(c for c in fold_accents(phrase) if c.isupper())
+    target = acronym.upper()
+    for source in (letters.upper(), capitals):
+        position = 0
+        for char in source:
+            if position < len(target) and char == target[position]:
+                position += 1
+        if position == len(target) and len(source) <= 3 * len(target):
+            return True
+    return False
+
+
+class CandidateReader:
+    """Builds and describes the candidate answers of a question."""
+
+    def __init__(
+        self,
+        passages: dict[str, Passage],
+        units: list[Unit],
+        unit_vectors: Vectors,
+        analyser: FrenchAnalyser,
+        linker: EntityLinker,
+        facts: FactIndex,
+        queries: NamedQueries,
+    ) -> None:
+        self.passages = passages
+        self.units = units
+        self.unit_vectors = unit_vectors
+        self.analyser = analyser
+        self.linker = linker
+        self.facts = facts
+        self.queries = queries
+        self.by_passage: dict[str, list[int]] = {}
+        for index, unit in enumerate(units):
+            self.by_passage.setdefault(unit.passage, []).append(index)
+        self.profiles = [self._profile(unit.text) for unit in units]
+        documents: Counter[str] = Counter()
+        for profile in self.profiles:
+            documents.update(profile.keys)
+        count = max(len(units), 1)
+        self.idf = {key: math.log(1 + count / n) for key, n in documents.items()}
+        self.unknown_idf = math.log(1 + count)
+        self.title_keys = {p.id: analyser.lemma_set(p.title) for p in passages.values()}
+        self.passage_keys = {
+            p.id: analyser.lemma_set(f"{p.title}\n{p.text}") for p in passages.values()
+        }
+        self._words = sorted(
+            k[1:] for k in self.idf if k.startswith(FOLDED_PREFIX) and k[1:].isalpha()
+        )
+        self._corrections: dict[str, str] = {}
+        self._definition_spans = self._spans_of(DEFINITION)
+
+    # ------------------------------------------------------------------ profiles
+
+    def _profile(self, text: str) -> UnitProfile:
+        entities = frozenset(e.id for e in self.linker.link_exact(text))
+        folded = normalise(text)
+        glosses = tuple(
+            (
+                self.analyser.lemma_set(m["before"].split()[-1] if m["before"].split() else ""),
+                self.analyser.lemma_set(m["inside"]),
+                m["before"],
+                m["inside"],
+            )
+            for m in _GLOSS.finditer(text)
+        )
+        return UnitProfile(
+            keys=self.analyser.lemma_set(text),
+            stems=self.analyser.term_set(text),
+            entities=entities,
+            classes=frozenset(self.linker.entities[e].type for e in entities),
+            has_time=bool(_YEAR.search(folded)),
+            numbers=frozenset(_NUMBER.findall(folded)),
+            causal=bool(_CAUSAL.search(folded)),
+            glosses=glosses,
+            words=len(text.split()),
+        )
+
+    def _spans_of(self, prop: str) -> dict[str, list[tuple[int, int]]]:
+        """Source spans of every fact of one property, by entity."""
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for entity in self.linker.entities:
+            for group in self.facts.groups(entity):
+                if group.property == prop and group.forward:
+                    spans[entity] = [(s.start, s.end) for s in group.sources if s.start is not None]
+        return spans
+
+    def _corrected(self, lemma: str) -> str:
+        """The course word a misspelt question word most likely means, or the word itself."""
+        key = lookup_key(lemma)
+        if key in self.idf or len(lemma) < _MIN_CORRECTED or not lemma.isalpha():
+            return key
+        known = self._corrections.get(key)
+        if known is None:
+            folded = fold_accents(lemma)
+            limit = 1 if len(folded) < _LONG_WORD else 2
+            match = process.extractOne(
+                folded, self._words, scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            known = FOLDED_PREFIX + match[0] if match else key
+            if len(self._corrections) < _MAX_CORRECTIONS:
+                self._corrections[key] = known
+        return known
+
+    def question_profile(self, analysis: Analysis, vector: Vectors) -> QuestionProfile:
+        lemmas = self.analyser.lemmas(analysis.topic)
+        keys = list(dict.fromkeys(self._corrected(lemma) for lemma in lemmas))
+        specific = analysis.own
+        entity_keys = frozenset(
+            lookup_key(lemma)
+            for entity in [*specific, *analysis.context_entities]
+            for label in self.linker.labels_of(entity.id)
+            for lemma in self.analyser.lemmas(label)
+        )
+        context = [lookup_key(lemma) for lemma in self.analyser.lemmas(analysis.context)]
+        return QuestionProfile(
+            keys=keys,
+            weights={k: self.idf.get(k, self.unknown_idf) for k in [*keys, *context]},
+            stems=frozenset(self.analyser.tokens(analysis.topic)),
+            entity_keys=entity_keys,
+            context_keys=[k for k in context if k not in keys],
+            entities=frozenset(e.id for e in specific),
+            context_entities=frozenset(e.id for e in analysis.context_entities),
+            classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
+            acronyms=frozenset(_ACRONYM.findall(analysis.question)),
+            vector=vector,
+        )
+
+    # ------------------------------------------------------------------ candidates
+
+    def candidates(
+        self, analysis: Analysis, question: QuestionProfile, ranked: list[tuple[str, float]]
+    ) -> list[Candidate]:
+        """Every candidate answer of the question, with its features."""
+        rank = {pid: position for position, (pid, _) in enumerate(ranked, start=1)}
+        top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
+        scores = {pid: score / top for pid, score in ranked}
+        found: list[Candidate] = []
+        for passage_id, _ in ranked[:PASSAGES_READ]:
+            for index in self.by_passage.get(passage_id, []):
+                unit = self.units[index]
+                found.append(
+                    Candidate(
+                        CandidateKind.UNIT,
+                        passage_id,
+                        self.profiles[index].keys,
+                        unit=unit,
+                        vector_units=[index],
+                    )
+                )
+        for entity in dict.fromkeys([*analysis.own, *analysis.context_entities]):
+            for group in self.facts.groups(entity.id):
+                found.append(self._fact_candidate(group))
+        if not analysis.specific:
+            found += self._class_candidates(analysis)
+        for candidate in found:
+            candidate.features = self._features(candidate, analysis, question, rank, scores)
+        return found
+
+    def _units_at(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
+        """The units of a passage that hold a source span (the sentence or row of a fact)."""
+        passage = self.passages.get(passage_id)
+        if passage is None or start is None or end is None:
+            return []
+        try:
+            text_start, text_end = passage.text_span(start, end)
+        except ValueError:
+            return []
+        inside = [
+            i
+            for i in self.by_passage.get(passage_id, [])
+            if self.units[i].start <= text_start and text_end <= self.units[i].end
+        ]
+        overlapping = [
+            i
+            for i in self.by_passage.get(passage_id, [])
+            if self.units[i].start < text_end and text_start < self.units[i].end
+        ]
+        chosen = inside or overlapping
+        return sorted(chosen, key=lambda i: self.units[i].end - self.units[i].start)[:1]
+
+    def _fact_candidate(self, group: FactGroup) -> Candidate:
+        units = [u for s in group.sources for u in self._units_at(s.passage, s.start, s.end)]
+        units = list(dict.fromkeys(units))
+        entity = self.linker.entities.get(group.entity)
+        named = [entity.label] if entity is not None else []
+        keys = frozenset(
+            k
+            for text in [*group.values, *named, self.facts.label(group.property)]
+            for k in self.analyser.lemma_set(text)
+        )
+        source_keys = self.profiles[units[0]].keys if units else frozenset()
+        return Candidate(
+            CandidateKind.FACTS,
+            group.sources[0].passage,
+            keys | source_keys,
+            group=group,
+            vector_units=units,
+        )
+
+    def _class_candidates(self, analysis: Analysis) -> list[Candidate]:
+        """The members of each class the question names, listed in a table or anywhere."""
+        found = []
+        for cls in analysis.classes:
+            rows = self.queries.run("members", **{"class": URIRef(cls)})
+            by_source: dict[str, list[str]] = {}
+            for row in rows:
+                source = str(row["source"]).rsplit("passage-", 1)[-1]
+                by_source.setdefault(source, []).append(str(row["label"]))
+            for source, labels in by_source.items():
+                if len(labels) < 2:
+                    continue
+                keys = frozenset(k for label in labels for k in self.analyser.lemma_set(label))
+                found.append(
+                    Candidate(
+                        CandidateKind.CLASS,
+                        source,
+                        keys,
+                        members=list(dict.fromkeys(labels)),
+                        member_class=cls.rsplit("#", 1)[-1],
+                    )
+                )
+        return found
+
+    # ------------------------------------------------------------------ features
+
+    def _share(self, keys: list[str], found: frozenset[str], weights: dict[str, float]) -> float:
+        total = sum(weights[k] for k in keys)
+        return sum(weights[k] for k in keys if k in found) / total if total else 0.0
+
+    def _features(
+        self,
+        candidate: Candidate,
+        analysis: Analysis,
+        question: QuestionProfile,
+        rank: dict[str, int],
+        scores: dict[str, float],
+    ) -> dict[str, float]:
+        profiles = [self.profiles[i] for i in candidate.vector_units]
+        stems = frozenset(s for p in profiles for s in p.stems)
+        entities = frozenset(e for p in profiles for e in p.entities)
+        group = candidate.group
+        values = candidate.values
+        if group is not None:
+            entities |= {group.entity, *group.value_ids}
+        dense = 0.0
+        if candidate.vector_units:
+            dense = float(np.max(self.unit_vectors[candidate.vector_units] @ question.vector))
+        overlap = self._share(question.keys, candidate.keys, question.weights)
+        answer_type, flags = self._answer_type(candidate, analysis, question, profiles, values)
+        novel = [k for k in candidate.keys if not k.startswith("~")]
+        asked = set(question.keys)
+        words = (
+            sum(p.words for p in profiles)
+            if candidate.kind == CandidateKind.UNIT
+            else sum(len(v.split()) for v in values)
+        )
+        other_keys = [k for k in question.keys if k not in question.entity_keys]
+        relation = relation_fit = 0.0
+        if group is not None:
+            wording = self.facts.wording.get(group.property)
+            if wording is not None:
+                relation = self._share(other_keys, wording.keys, question.weights)
+                asked_keys = set(other_keys)
+                relation_fit = max(
+                    (
+                        sum(1 for lemma in phrase if asked_keys & set(lemma_keys(lemma)))
+                        / len(phrase)
+                        for phrase in wording.phrases
+                    ),
+                    default=0.0,
+                )
+        return {
+            "overlap": overlap,
+            "overlap_stem": len(question.stems & stems) / len(question.stems)
+            if question.stems
+            else 0.0,
+            "title": self._share(
+                question.keys, self.title_keys.get(candidate.passage, frozenset()), question.weights
+            ),
+            "context": self._share(question.context_keys, candidate.keys, question.weights),
+            "entities": len(question.entities & entities) / len(question.entities)
+            if question.entities
+            else 0.0,
+            "context_entities": len(question.context_entities & entities)
+            / len(question.context_entities)
+            if question.context_entities
+            else 0.0,
+            "dense": dense,
+            "rank": 1.0 / rank[candidate.passage] if candidate.passage in rank else 0.0,
+            "score": scores.get(candidate.passage, 0.0),
+            "type_match": float(answer_type is True),
+            "type_unmet": float(answer_type is False),
+            "class_match": flags["class_match"],
+            "novelty": sum(1 for k in novel if lookup_key(k) not in asked) / len(novel)
+            if novel
+            else 0.0,
+            "length": min(math.log(1 + words) / _LENGTH_SCALE, 1.5),
+            "first": float(
+                (candidate.unit is not None and candidate.unit.position == 0)
+                or any(self.units[i].position == 0 for i in candidate.vector_units)
+            ),
+            "list": float(
+                len(values) >= 2 or (candidate.unit is not None and bool(candidate.unit.items))
+            ),
+            "row": float(any(self.units[i].kind == UnitKind.ROW for i in candidate.vector_units)),
+            "fact": float(candidate.kind != CandidateKind.UNIT),
+            "relation": relation,
+            "relation_fit": relation_fit,
+            "gloss": flags["gloss"],
+            "definition": flags["definition"],
+        }
+
+    def _answer_type(
+        self,
+        candidate: Candidate,
+        analysis: Analysis,
+        question: QuestionProfile,
+        profiles: list[UnitProfile],
+        values: list[str],
+    ) -> tuple[bool | None, dict[str, float]]:
+        """Whether the candidate is the kind of answer the question word asks for (None when
+        the question word asks for nothing in particular), and the flags behind it."""
+        group = candidate.group
+        named = {e for p in profiles for e in p.entities}
+        classes = {c for p in profiles for c in p.classes}
+        if group is not None:
+            ids = group.value_ids
+            named |= set(ids)
+            classes |= {self.linker.entities[i].type for i in ids if i in self.linker.entities}
+        if candidate.kind == CandidateKind.CLASS:
+            classes.add(candidate.member_class)
+        new_classes = {
+            self.linker.entities[e].type
+            for e in named - question.entities - question.context_entities
+            if e in self.linker.entities
+        }
+        if candidate.kind == CandidateKind.CLASS:
+            new_classes.add(candidate.member_class)
+        class_match = float(bool(new_classes & question.classes))
+        gloss = float(self._glosses(candidate, question, profiles, values))
+        definition = float(self._is_definition(candidate, question))
+        kind = analysis.answer_type
+        text_values = " ".join(values)
+        flags = {"class_match": class_match, "gloss": gloss, "definition": definition}
+        if kind == AnswerType.AGENT:
+            return bool(new_classes & _AGENT_CLASSES), flags
+        if kind == AnswerType.TIME:
+            return any(p.has_time for p in profiles) or bool(_YEAR.search(text_values)), flags
+        if kind == AnswerType.QUANTITY:
+            asked = set(_NUMBER.findall(normalise(analysis.question)))
+            numbers = {n for p in profiles for n in p.numbers} - asked
+            return bool(numbers) or candidate.is_list, flags
+        if kind == AnswerType.EXPANSION:
+            return bool(gloss), flags
+        if kind == AnswerType.REASON:
+            return any(p.causal for p in profiles), flags
+        if kind == AnswerType.DEFINITION:
+            return bool(definition), flags
+        if kind == AnswerType.LIST:
+            text = candidate.unit.text if candidate.unit is not None else ""
+            enumerates = text.count(",") + text.count(" et ") >= 2
+            return candidate.is_list or enumerates, flags
+        return None, flags
+
+    def _glosses(
+        self,
+        candidate: Candidate,
+        question: QuestionProfile,
+        profiles: list[UnitProfile],
+        values: list[str],
+    ) -> bool:
+        """Whether the candidate glosses a word of the question: an expansion, a translation
+        or a synonym in brackets or quotes next to it, or a full name spelling its acronym."""
+        asked = set(question.keys)
+        for profile in profiles:
+            for before, inside, before_text, inside_text in profile.glosses:
+                before_hit = any(lookup_key(k) in asked or k in asked for k in before)
+                inside_hit = any(lookup_key(k) in asked or k in asked for k in inside)
+                if before_hit != inside_hit:
+                    return True
+                for acronym in question.acronyms:
+                    if acronym in inside_text and _initials_spell(acronym, before_text):
+                        return True
+                    if acronym in before_text and _initials_spell(acronym, inside_text):
+                        return True
+        acronyms = set(question.acronyms)
+        if candidate.group is not None:
+            subject = self.linker.entities.get(candidate.group.entity)
+            if subject is not None and _ACRONYM.fullmatch(subject.label):
+                acronyms.add(subject.label)
+        return any(_initials_spell(a, v) for a in acronyms for v in values if " " in v)
+
+    def _is_definition(self, candidate: Candidate, question: QuestionProfile) -> bool:
+        """A definition of an entity the question names: its skos:definition, or the unit the
+        graph read that definition from."""
+        if candidate.group is not None:
+            return (
+                candidate.group.property == DEFINITION
+                and candidate.group.entity in question.entities
+            )
+        if candidate.unit is None:
+            return False
+        passage = self.passages[candidate.unit.passage]
+        for entity in question.entities:
+            for start, end in self._definition_spans.get(entity, []):
+                try:
+                    a, b = passage.text_span(start, end)
+                except ValueError:
+                    continue
+                if candidate.unit.start < b and a < candidate.unit.end:
+                    return True
+        return False
