@@ -49,9 +49,13 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     facts: list[FactOut]
     entities: list[EntityOut]
-    confidence: float
+    confidence: float = Field(description="Calibrated probability that the course answers it.")
+    level: Literal["sûr", "probable", "incertain"] = Field(
+        description="How sure the answer is: « sûr », « probable » (shown with the closest "
+        "slides) or « incertain » (declined)."
+    )
     abstained: bool
-    intent: str
+    intent: str = Field(description="The kind of answer the question asks for.")
     suggestions: list[str]
     closest: list[HitOut] = Field(description="Nearest passages, offered when declining.")
 

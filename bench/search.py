@@ -111,10 +111,10 @@ def compare_encoders(settings: Settings, questions: list[str]) -> list[dict[str,
             }
             for name, items in question_sets:
                 for scores in evaluation.evaluate_retrieval(kb.searcher, name, items):
-                    if scores.mode != SearchMode.LEXICAL:
-                        prefix = f"{name.removeprefix('questions.')} {scores.mode}"
-                        row[f"{prefix} hit@1"] = scores.hit_at_1
-                        row[f"{prefix} hit@5"] = scores.hit_at_5
+                    if scores["mode"] != SearchMode.LEXICAL:
+                        prefix = f"{name.removeprefix('questions.')} {scores['mode']}"
+                        row[f"{prefix} hit@1"] = scores["hit_at_1"]
+                        row[f"{prefix} hit@5"] = scores["hit_at_5"]
             rows.append(row)
     return rows
 

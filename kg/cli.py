@@ -147,7 +147,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer = kb.ask(args.question)
     if args.json:
         data = asdict(answer)
-        data.pop("signals", None)
         _print_json(data)
         return 0
     print(answer.answer)

@@ -160,6 +160,19 @@ def evidence_ranks(
     return ranks
 
 
+def evaluate_retrieval(
+    searcher: Searcher, name: str, questions: list[Question]
+) -> list[dict[str, Any]]:
+    """hit@1, hit@5 and MRR of each search mode with the searcher's own fusion weights
+    (measured on the questions they were fitted on when these are the fitting questions)."""
+    usable = [q for q in questions if q.evidence]
+    found = search_candidates(searcher, usable)
+    return [
+        retrieval_scores(name, mode.value, evidence_ranks(searcher, usable, found, mode))
+        for mode in SearchMode
+    ]
+
+
 # --------------------------------------------------------------------------- answers
 
 

@@ -97,16 +97,33 @@ def fit_fusion(
 # --------------------------------------------------------------------------- reader
 
 
+def _history(kb: "KnowledgeBase", question: Question, model: QAModel | None) -> list[Message]:
+    """The conversation before a question's last turn: the user's turns, each followed by
+    what ``model`` answers to it (with no model, the user's turns only)."""
+    history: list[Message] = []
+    for turn in question.turns[:-1]:
+        history.append(Message("user", turn))
+        if model is not None:
+            reading = kb.answerer.read(turn, history[:-1], model.fusion)
+            answer = kb.answerer.decide(reading, reading.scored(model), model)
+            history.append(Message("assistant", answer.answer))
+    return history
+
+
 def examples(
-    kb: "KnowledgeBase", questions: list[Question], fusion: FusionWeights
+    kb: "KnowledgeBase",
+    questions: list[Question],
+    fusion: FusionWeights,
+    answering: QAModel | None = None,
 ) -> list[Example]:
-    """Read every in-course question (earlier turns as a user-only history) and label its
-    candidates: a candidate is right when its answer holds every expected phrase."""
+    """Read every in-course question and label its candidates: a candidate is right when its
+    answer holds every expected phrase and a passage it cites the evidence. The earlier
+    turns of a conversation are answered by ``answering`` (user turns only without it)."""
     found = []
     for question in questions:
         if not question.in_scope:
             continue
-        history = [Message("user", turn) for turn in question.turns[:-1]]
+        history = _history(kb, question, answering)
         reading = kb.answerer.read(question.text, history, fusion)
         positive = np.array(
             [
@@ -183,9 +200,7 @@ def _logistic(x: Matrix, y: Labels) -> LinearModel:
         logits = z @ w + b
         p = 1 / (1 + np.exp(-np.clip(logits, -50, 50)))
         eps = 1e-12
-        value = -np.mean(
-            balance * (target * np.log(p + eps) + (1 - target) * np.log(1 - p + eps))
-        )
+        value = -np.mean(balance * (target * np.log(p + eps) + (1 - target) * np.log(1 - p + eps)))
         value += CONFIDENCE_L2 * 0.5 * float(w @ w)
         error = balance * (p - target)
         gradient = np.append(z.T @ error / len(y) + CONFIDENCE_L2 * w, np.mean(error))
@@ -201,9 +216,7 @@ def _logistic(x: Matrix, y: Labels) -> LinearModel:
     )
 
 
-def _thresholds(
-    probabilities: Matrix, in_scope: Labels, correct: Labels
-) -> tuple[float, float]:
+def _thresholds(probabilities: Matrix, in_scope: Labels, correct: Labels) -> tuple[float, float]:
     """The confidence under which to decline, and the one from which to answer without a
     warning.
 
@@ -220,9 +233,12 @@ def _thresholds(
         declined = probabilities < threshold
         if right.any() and float(declined[right].mean()) > MAX_WRONGLY_DECLINED:
             continue
-        gain = float(np.sum(~declined & right) + np.sum(declined & ~in_scope))
-        if gain > best[0]:
-            best = (gain, threshold)
+        true_declines = float(np.sum(declined & ~in_scope))
+        precision = true_declines / max(float(declined.sum()), 1.0)
+        recall = true_declines / max(float((~in_scope).sum()), 1.0)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best[0]:
+            best = (f1, threshold)
     decline_below = best[1]
     sure_from = 1.0
     for threshold in sorted(candidates, reverse=True):
@@ -258,17 +274,23 @@ def fit_model(
     fusion = fit_fusion(kb, questions, found)
     say(f"fusion weights: {fusion}")
     training = examples(kb, questions, fusion)
-    inner = folds([e.question for e in training], INNER_FOLDS)
     neutral_confidence = LinearModel.neutral(CONFIDENCE_FEATURES)
+    # Follow-ups are read after the answers a first reader gives to their earlier turns.
+    first = QAModel(fusion, fit_reader(training, READER_L2[2]), neutral_confidence, 0.0, 1.0)
+    conversations = [q for q in questions if len(q.turns) > 1]
+    followed = {e.question.id: e for e in examples(kb, conversations, fusion, first)}
+    training = [followed.get(e.question.id, e) for e in training]
+    inner = folds([e.question for e in training], INNER_FOLDS)
     best: tuple[float, float, list[Scored]] | None = None
     for l2 in READER_L2:
-        scored: list[Scored] = [None] * len(training)  # type: ignore[list-item]
+        held_out: list[Scored | None] = [None] * len(training)
         for fold in range(INNER_FOLDS):
             reader = fit_reader([e for e, f in zip(training, inner, strict=True) if f != fold], l2)
             model = QAModel(fusion, reader, neutral_confidence, 0.0, 1.0)
             for index, (example, f) in enumerate(zip(training, inner, strict=True)):
                 if f == fold:
-                    scored[index] = example.reading.scored(model)
+                    held_out[index] = example.reading.scored(model)
+        scored = [s for s in held_out if s is not None]
         right = sum(
             s.best is not None and bool(e.positive[s.best])
             for e, s in zip(training, scored, strict=True)
@@ -288,9 +310,9 @@ def fit_model(
     off_course = [q for q in questions if not q.in_scope]
     model = QAModel(fusion, reader, neutral_confidence, 0.0, 1.0)
     for question in off_course:
-        history = [Message("user", turn) for turn in question.turns[:-1]]
-        scored = kb.answerer.read(question.text, history, fusion).scored(model)
-        signals.append(scored.signals)
+        history = _history(kb, question, model)
+        off = kb.answerer.read(question.text, history, fusion).scored(model)
+        signals.append(off.signals)
         in_scope.append(False)
         correct.append(False)
     confidence, decline_below, sure_from = fit_confidence(signals, in_scope, correct)

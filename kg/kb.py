@@ -92,7 +92,7 @@ class KnowledgeBase:
                 settings.fusion, fusion.lexical_weight, fusion.entity_boost, fusion.fact_boost
             ),
         )
-        queries = NamedQueries(self.store, settings.ontology_dir / "queries")
+        self.queries = queries = NamedQueries(self.store, settings.ontology_dir / "queries")
         self.facts = FactIndex(queries, self.analyser)
         reader = CandidateReader(
             self.passages,

@@ -107,6 +107,12 @@ _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "e
 _ELISION_ACCENTED = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _WORD_ACCENTED = re.compile(r"\w+(?:[._/\-]\w+)*")
 FOLDED_PREFIX = "~"
+STEM_PREFIX = "§"
+
+
+def is_lemma_key(key: str) -> bool:
+    """Whether a key is a lemma as written (not a folded form nor a stem)."""
+    return not key.startswith((FOLDED_PREFIX, STEM_PREFIX))
 
 
 def has_accents(text: str) -> bool:
@@ -177,26 +183,41 @@ class FrenchAnalyser:
     def lemmas(self, text: str) -> list[str]:
         """The content words of a text as lemmas, in order: lemmatised before accents are
         folded, so the lemmatiser sees the words as written. Identifiers stay whole."""
+        return [lemma for lemma, _ in self.words(text)]
+
+    def words(self, text: str) -> list[tuple[str, str]]:
+        """Each content word of a text as (lemma, the word as written, lower-cased)."""
         lowered = _ELISION_ACCENTED.sub("", text.translate(_APOSTROPHES).lower())
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
         for token in _WORD_ACCENTED.findall(lowered):
             folded = fold_accents(token)
             if folded in FRENCH_STOP_WORDS:
                 continue
             parts = token.split("-")
             if len(parts) > 1 and token.replace("-", "").isalpha() and parts[-1] in _PRONOUNS:
-                found += [self.lemma(p) for p in parts if fold_accents(p) not in FRENCH_STOP_WORDS]
+                found += [
+                    (self.lemma(p), p) for p in parts if fold_accents(p) not in FRENCH_STOP_WORDS
+                ]
             elif _IDENTIFIER.search(folded) or not token.isalpha():
-                found.append(token)
+                found.append((token, token))
             else:
-                found.append(self.lemma(token))
+                found.append((self.lemma(token), token))
         return found
 
+    def stem_key(self, word: str) -> str:
+        """The key of a word's Snowball stem (accents folded), for words typed without accents
+        whose lemma the lemmatiser cannot find (« heberge » for « hébergé »)."""
+        return STEM_PREFIX + self.stem(fold_accents(word))
+
     def lemma_set(self, text: str) -> frozenset[str]:
-        """Every key of the text's lemmas (see :func:`lemma_keys`), remembered per text."""
+        """Every key of the text's words: their lemmas (see :func:`lemma_keys`) and stems."""
         keys = self._lemma_sets.get(text)
         if keys is None:
-            keys = frozenset(k for lemma in self.lemmas(text) for k in lemma_keys(lemma))
+            keys = frozenset(
+                key
+                for lemma, word in self.words(text)
+                for key in (*lemma_keys(lemma), self.stem_key(word))
+            )
             if len(self._lemma_sets) < _MAX_REMEMBERED:
                 self._lemma_sets[text] = keys
         return keys

@@ -31,7 +31,4 @@ def examples(kb: KB) -> list[str]:
 @router.get("/api/queries", response_model=list[NamedQuery])
 def queries(kb: KB) -> list[NamedQuery]:
     """The named SPARQL queries of ``ontology/queries/``, for the query editor."""
-    return [
-        NamedQuery(name=name, query=text)
-        for name, text in sorted(kb.answerer.queries.texts.items())
-    ]
+    return [NamedQuery(name=name, query=text) for name, text in sorted(kb.queries.texts.items())]

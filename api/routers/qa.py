@@ -37,9 +37,7 @@ def ask(body: AskRequest, request: Request) -> Response:
     check_question(body.question, settings)
     check_history(len(body.history), settings)
     history = [Message(m.role, m.content) for m in body.history]
-    data = asdict(kb.ask(body.question, history))
-    data.pop("signals", None)
-    return _json(AskResponse.model_validate(data))
+    return _json(AskResponse.model_validate(asdict(kb.ask(body.question, history))))
 
 
 @router.get("/search", response_model=SearchResponse)

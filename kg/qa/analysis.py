@@ -103,6 +103,7 @@ class Analysis:
     relations: list[str]
     context_entities: list[LinkedEntity] = field(default_factory=list)
     context: str = ""  # the earlier user turn a follow-up is read with
+    previous_answer: str = ""  # the assistant's last answer in the conversation
 
     @property
     def own(self) -> list[LinkedEntity]:
@@ -166,4 +167,6 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         if not own:
             earlier = [m.content for m in history if m.role == "user"]
             analysis.context = earlier[-1] if earlier else ""
+        answers = [m.content for m in history if m.role == "assistant"]
+        analysis.previous_answer = answers[-1] if answers else ""
     return analysis

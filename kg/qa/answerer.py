@@ -79,6 +79,7 @@ class Reading:
     texts: list[str]  # what each candidate would answer
     coverage: list[float]  # share of the question each candidate (with its context) covers
     passage_coverage: list[float]  # … that its passage covers
+    topic_coverage: list[float]  # … of what the question asks beyond the names it gives
     uncovered_rare: list[float]  # rarity of the rarest question word its passage lacks
     question_signals: dict[str, float]  # the signals that do not depend on the answer
 
@@ -88,7 +89,7 @@ class Reading:
         best = int(np.argmax(scores)) if len(scores) else None
         if best is None:
             signals.update(probability=0.0, margin=0.0, best_score=0.0, answer_coverage=0.0)
-            signals.update(passage_coverage=0.0, uncovered_rare=1.0, fact=0.0)
+            signals.update(passage_coverage=0.0, topic_coverage=0.0, uncovered_rare=1.0, fact=0.0)
         else:
             ordered = np.sort(scores)[::-1]
             signals["probability"] = float(1 / np.sum(np.exp(scores - ordered[0])))
@@ -98,6 +99,7 @@ class Reading:
             signals["best_score"] = float(ordered[0])
             signals["answer_coverage"] = self.coverage[best]
             signals["passage_coverage"] = self.passage_coverage[best]
+            signals["topic_coverage"] = self.topic_coverage[best]
             signals["uncovered_rare"] = self.uncovered_rare[best]
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
         confidence = model.probability([signals[name] for name in CONFIDENCE_FEATURES])
@@ -168,22 +170,26 @@ class QuestionAnswerer:
             for c in candidates
         ]
         weights = profile.weights
-        total = sum(weights[k] for k in profile.keys) or 1.0
-        coverage, passage_coverage, uncovered_rare = [], [], []
+        topic = [k for k in profile.keys if k not in profile.entity_keys]
         rarest = max((weights[k] for k in profile.keys), default=1.0)
+
+        def share(keys: list[str], found: frozenset[str], empty: float) -> float:
+            total = sum(weights[k] for k in keys)
+            matched = sum(weights[k] for k in keys if profile.matches(k, found))
+            return matched / total if total else empty
+
+        coverage, passage_coverage, topic_coverage, uncovered_rare = [], [], [], []
         for candidate in candidates:
-            context = self.reader.title_keys.get(candidate.passage, frozenset())
-            context |= profile.entity_keys
-            covered = candidate.keys | context
-            coverage.append(sum(weights[k] for k in profile.keys if k in covered) / total)
+            covered = candidate.keys | profile.entity_keys
+            covered |= self.reader.title_keys.get(candidate.passage, frozenset())
             in_passage = self.reader.passage_keys.get(candidate.passage, frozenset()) | covered
-            passage_coverage.append(
-                sum(weights[k] for k in profile.keys if k in in_passage) / total
-            )
-            missing = [weights[k] for k in profile.keys if k not in in_passage]
+            coverage.append(share(profile.keys, covered, 0.0))
+            passage_coverage.append(share(profile.keys, in_passage, 0.0))
+            topic_coverage.append(share(topic, in_passage, 1.0))
+            missing = [weights[k] for k in profile.keys if not profile.matches(k, in_passage)]
             uncovered_rare.append(max(missing, default=0.0) / rarest)
         asked = [*profile.keys, *profile.context_keys]
-        known = sum(weights[k] for k in asked if k in self.vocabulary) / (
+        known = sum(weights[k] for k in asked if profile.matches(k, self.vocabulary)) / (
             sum(weights[k] for k in asked) or 1.0
         )
         signals = {
@@ -200,6 +206,7 @@ class QuestionAnswerer:
             texts_out,
             coverage,
             passage_coverage,
+            topic_coverage,
             uncovered_rare,
             signals,
         )
@@ -319,7 +326,7 @@ class QuestionAnswerer:
         return [
             Fact(
                 f.subject_label,
-                self.facts.label(f.property),
+                self.facts.label(f.predicate),
                 f.object_label,
                 f.source.passage,
             )

@@ -15,7 +15,7 @@ shape. No feature knows any particular question; their weights are fitted
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -33,6 +33,8 @@ from kg.text import (
     FOLDED_PREFIX,
     FrenchAnalyser,
     fold_accents,
+    has_accents,
+    is_lemma_key,
     lemma_keys,
     lookup_key,
     normalise,
@@ -42,8 +44,10 @@ from kg.units import Unit, UnitKind
 FEATURES = (
     "overlap",
     "overlap_stem",
+    "source",
     "title",
     "context",
+    "previous",
     "entities",
     "context_entities",
     "dense",
@@ -51,6 +55,7 @@ FEATURES = (
     "score",
     "type_match",
     "type_unmet",
+    "typed_overlap",
     "class_match",
     "novelty",
     "length",
@@ -135,15 +140,27 @@ class Candidate:
 @dataclass
 class QuestionProfile:
     keys: list[str]  # lookup keys of the question's content lemmas
+    alternates: dict[str, str]  # the stem key of the words typed without accents
+    stems_by_key: dict[str, str]  # the stem key of every word
     weights: dict[str, float]  # idf of each key
     stems: frozenset[str]
     entity_keys: frozenset[str]  # keys of the labels of the entities it names
     context_keys: list[str]
+    previous_keys: frozenset[str]  # the keys of the assistant's last answer
     entities: frozenset[str]  # the specific entities it names
     context_entities: frozenset[str]  # those the conversation named before
     classes: frozenset[str]  # local names of the classes it names
     acronyms: frozenset[str]
     vector: Vectors
+
+    def with_stems(self) -> "QuestionProfile":
+        """The same question, every word allowed to match by its stem."""
+        return replace(self, alternates=self.stems_by_key)
+
+    def matches(self, key: str, found: frozenset[str]) -> bool:
+        """Whether ``found`` holds the question's word ``key`` (or, typed without accents,
+        its stem)."""
+        return key in found or self.alternates.get(key, "\0") in found
 
 
 def _initials_spell(acronym: str, phrase: str) -> bool:
@@ -233,8 +250,12 @@ class CandidateReader:
         spans: dict[str, list[tuple[int, int]]] = {}
         for entity in self.linker.entities:
             for group in self.facts.groups(entity):
-                if group.property == prop and group.forward:
-                    spans[entity] = [(s.start, s.end) for s in group.sources if s.start is not None]
+                if group.predicate == prop and group.forward:
+                    spans[entity] = [
+                        (s.start, s.end)
+                        for s in group.sources
+                        if s.start is not None and s.end is not None
+                    ]
         return spans
 
     def _corrected(self, lemma: str) -> str:
@@ -255,8 +276,15 @@ class CandidateReader:
         return known
 
     def question_profile(self, analysis: Analysis, vector: Vectors) -> QuestionProfile:
-        lemmas = self.analyser.lemmas(analysis.topic)
-        keys = list(dict.fromkeys(self._corrected(lemma) for lemma in lemmas))
+        words = self.analyser.words(analysis.topic)
+        keys = list(dict.fromkeys(self._corrected(lemma) for lemma, _ in words))
+        every = [*words, *self.analyser.words(analysis.context)]
+        stems = {self._corrected(lemma): self.analyser.stem_key(word) for lemma, word in every}
+        alternates = {
+            self._corrected(lemma): stems[self._corrected(lemma)]
+            for lemma, word in every
+            if not has_accents(word)
+        }
         specific = analysis.own
         entity_keys = frozenset(
             lookup_key(lemma)
@@ -264,13 +292,16 @@ class CandidateReader:
             for label in self.linker.labels_of(entity.id)
             for lemma in self.analyser.lemmas(label)
         )
-        context = [lookup_key(lemma) for lemma in self.analyser.lemmas(analysis.context)]
+        context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
         return QuestionProfile(
             keys=keys,
+            alternates=alternates,
+            stems_by_key=stems,
             weights={k: self.idf.get(k, self.unknown_idf) for k in [*keys, *context]},
             stems=frozenset(self.analyser.tokens(analysis.topic)),
             entity_keys=entity_keys,
             context_keys=[k for k in context if k not in keys],
+            previous_keys=self.analyser.lemma_set(analysis.previous_answer),
             entities=frozenset(e.id for e in specific),
             context_entities=frozenset(e.id for e in analysis.context_entities),
             classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
@@ -338,14 +369,13 @@ class CandidateReader:
         named = [entity.label] if entity is not None else []
         keys = frozenset(
             k
-            for text in [*group.values, *named, self.facts.label(group.property)]
+            for text in [*group.values, *named, self.facts.label(group.predicate)]
             for k in self.analyser.lemma_set(text)
         )
-        source_keys = self.profiles[units[0]].keys if units else frozenset()
         return Candidate(
             CandidateKind.FACTS,
             group.sources[0].passage,
-            keys | source_keys,
+            keys,
             group=group,
             vector_units=units,
         )
@@ -376,9 +406,14 @@ class CandidateReader:
 
     # ------------------------------------------------------------------ features
 
-    def _share(self, keys: list[str], found: frozenset[str], weights: dict[str, float]) -> float:
+    @staticmethod
+    def _share(keys: list[str], found: frozenset[str], question: "QuestionProfile") -> float:
+        """The share of ``keys`` (weighted by rarity) that ``found`` holds."""
+        weights = question.weights
         total = sum(weights[k] for k in keys)
-        return sum(weights[k] for k in keys if k in found) / total if total else 0.0
+        if not total:
+            return 0.0
+        return sum(weights[k] for k in keys if question.matches(k, found)) / total
 
     def _features(
         self,
@@ -398,9 +433,12 @@ class CandidateReader:
         dense = 0.0
         if candidate.vector_units:
             dense = float(np.max(self.unit_vectors[candidate.vector_units] @ question.vector))
-        overlap = self._share(question.keys, candidate.keys, question.weights)
+        overlap = self._share(question.keys, candidate.keys, question)
+        source = 0.0
+        if candidate.kind == CandidateKind.FACTS and profiles:
+            source = max(self._share(question.keys, p.keys, question) for p in profiles)
         answer_type, flags = self._answer_type(candidate, analysis, question, profiles, values)
-        novel = [k for k in candidate.keys if not k.startswith("~")]
+        novel = [k for k in candidate.keys if is_lemma_key(k)]
         asked = set(question.keys)
         words = (
             sum(p.words for p in profiles)
@@ -410,9 +448,11 @@ class CandidateReader:
         other_keys = [k for k in question.keys if k not in question.entity_keys]
         relation = relation_fit = 0.0
         if group is not None:
-            wording = self.facts.wording.get(group.property)
+            wording = self.facts.wording.get(group.predicate)
             if wording is not None:
-                relation = self._share(other_keys, wording.keys, question.weights)
+                # A property's wording is short and precise: stems may match it whatever the
+                # accents (« dérive » asks for « dérivé »).
+                relation = self._share(other_keys, wording.keys, question.with_stems())
                 asked_keys = set(other_keys)
                 relation_fit = max(
                     (
@@ -424,13 +464,17 @@ class CandidateReader:
                 )
         return {
             "overlap": overlap,
+            "source": source,
             "overlap_stem": len(question.stems & stems) / len(question.stems)
             if question.stems
             else 0.0,
             "title": self._share(
-                question.keys, self.title_keys.get(candidate.passage, frozenset()), question.weights
+                question.keys, self.title_keys.get(candidate.passage, frozenset()), question
             ),
-            "context": self._share(question.context_keys, candidate.keys, question.weights),
+            "context": self._share(question.context_keys, candidate.keys, question),
+            "previous": sum(1 for k in novel if k in question.previous_keys) / len(novel)
+            if novel
+            else 0.0,
             "entities": len(question.entities & entities) / len(question.entities)
             if question.entities
             else 0.0,
@@ -443,6 +487,7 @@ class CandidateReader:
             "score": scores.get(candidate.passage, 0.0),
             "type_match": float(answer_type is True),
             "type_unmet": float(answer_type is False),
+            "typed_overlap": overlap if answer_type is not False else 0.0,
             "class_match": flags["class_match"],
             "novelty": sum(1 for k in novel if lookup_key(k) not in asked) / len(novel)
             if novel
@@ -548,7 +593,7 @@ class CandidateReader:
         graph read that definition from."""
         if candidate.group is not None:
             return (
-                candidate.group.property == DEFINITION
+                candidate.group.predicate == DEFINITION
                 and candidate.group.entity in question.entities
             )
         if candidate.unit is None:

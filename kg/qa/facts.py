@@ -15,7 +15,7 @@ from rdflib.namespace import SKOS
 
 from kg.namespaces import local_id
 from kg.qa.queries import NamedQueries
-from kg.text import FrenchAnalyser, lemma_keys
+from kg.text import FrenchAnalyser
 
 DEFINITION = str(SKOS.definition)
 
@@ -31,7 +31,7 @@ class FactSource:
 class GraphFact:
     subject: str  # entity id
     subject_label: str
-    property: str  # IRI
+    predicate: str  # IRI
     object: str  # entity id, or the literal's text
     object_label: str
     object_is_entity: bool
@@ -44,7 +44,7 @@ class FactGroup:
     entity as value of a property (backward): one candidate answer."""
 
     entity: str
-    property: str
+    predicate: str
     forward: bool
     facts: list[GraphFact] = field(default_factory=list)
 
@@ -87,7 +87,7 @@ class FactIndex:
             fact = GraphFact(
                 subject=local_id(str(row["subject"])),
                 subject_label=str(row["subjectLabel"]),
-                property=str(row["property"]),
+                predicate=str(row["property"]),
                 object=local_id(str(value)) if is_entity else str(value),
                 object_label=str(row["objectLabel"] or value),
                 object_is_entity=is_entity,
@@ -115,12 +115,7 @@ class FactIndex:
             prop: PropertyWording(
                 labels.get(prop, local_id(prop).rsplit("#", 1)[-1]),
                 inverse.get(prop),
-                frozenset(
-                    key
-                    for text in texts
-                    for lemma in analyser.lemmas(text)
-                    for key in lemma_keys(lemma)
-                ),
+                frozenset(key for text in texts for key in analyser.lemma_set(text)),
                 tuple(tuple(analyser.lemmas(text)) for text in texts if analyser.lemmas(text)),
             )
             for prop, texts in words.items()
@@ -131,8 +126,8 @@ class FactIndex:
         groups: dict[tuple[str, bool], FactGroup] = {}
         for facts, forward in ((self._outgoing, True), (self._incoming, False)):
             for fact in facts.get(entity_id, []):
-                key = (fact.property, forward)
-                group = groups.setdefault(key, FactGroup(entity_id, fact.property, forward))
+                key = (fact.predicate, forward)
+                group = groups.setdefault(key, FactGroup(entity_id, fact.predicate, forward))
                 group.facts.append(fact)
         return list(groups.values())
 

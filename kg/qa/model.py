@@ -29,6 +29,7 @@ CONFIDENCE_FEATURES = (
     "unknown_names",
     "answer_coverage",
     "passage_coverage",
+    "topic_coverage",
     "uncovered_rare",
     "entity",
     "dense_top",
@@ -53,7 +54,8 @@ class LinearModel:
 
     def scores(self, x: Matrix) -> Matrix:
         standard = (x - np.asarray(self.mean)) / np.asarray(self.scale)
-        return self.bias + standard @ np.asarray(self.weights)
+        scores: Matrix = self.bias + standard @ np.asarray(self.weights)
+        return scores
 
     @classmethod
     def neutral(cls, features: tuple[str, ...]) -> "LinearModel":

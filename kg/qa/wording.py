@@ -72,17 +72,17 @@ def candidate_text(
         return enumerate_fr(candidate.members)
     group = candidate.group
     assert group is not None
-    if group.property == DEFINITION and group.forward:
+    if group.predicate == DEFINITION and group.forward:
         return group.values[0]
     values = group.values
     if counting and len(values) >= 2:
         return count_lead(len(values), values)
     entity = entities.get(group.entity)
     name = of(entity) if entity else f"de {group.entity}"
-    if entity is not None and facts.label(group.property).endswith((" de", " du")):
+    if entity is not None and facts.label(group.predicate).endswith((" de", " du")):
         name = noun(entity)
-    wording = facts.wording.get(group.property)
-    label = facts.label(group.property)
+    wording = facts.wording.get(group.predicate)
+    label = facts.label(group.predicate)
     if not group.forward:
         label = wording.inverse_label if wording and wording.inverse_label else label
         subject = entity.label if entity else group.entity
