@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
+import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rdflib import URIRef
@@ -259,9 +260,14 @@ class CandidateReader:
         return spans
 
     def _corrected(self, lemma: str) -> str:
-        """The course word a misspelt question word most likely means, or the word itself."""
+        """The course word a misspelt question word most likely means, or the word itself.
+
+        Only words no French dictionary knows are corrected: « racheter » is not a
+        misspelling of « achever »."""
         key = lookup_key(lemma)
         if key in self.idf or len(lemma) < _MIN_CORRECTED or not lemma.isalpha():
+            return key
+        if simplemma.is_known(lemma, lang="fr"):  # a real word the course does not use
             return key
         known = self._corrections.get(key)
         if known is None:
