@@ -39,7 +39,7 @@ _PROPERTY_LABELS = """
 SELECT ?p ?label WHERE {
   VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
   ?p a ?kind .
-  { ?p rdfs:label ?label } UNION { ?p skos:altLabel ?label }
+  { ?p rdfs:label ?label } UNION { ?p skos:altLabel ?label } UNION { ?p skos:hiddenLabel ?label }
   FILTER(?p NOT IN (vkg:mentionedIn, vkg:listedIn, vkg:slide, vkg:section,
                     vkg:startOffset, vkg:endOffset, vkg:sha256))
 }
