@@ -28,7 +28,7 @@ from kg.corpus import Passage
 from kg.embed import Vectors
 from kg.link import EntityLinker
 from kg.qa.analysis import Analysis, AnswerType
-from kg.qa.facts import DEFINITION, FactGroup, FactIndex
+from kg.qa.facts import DEFINITION, FactGroup, FactIndex, PropertyWording
 from kg.qa.queries import NamedQueries
 from kg.text import (
     FOLDED_PREFIX,
@@ -36,7 +36,6 @@ from kg.text import (
     fold_accents,
     has_accents,
     is_lemma_key,
-    lemma_keys,
     lookup_key,
     normalise,
 )
@@ -65,7 +64,6 @@ FEATURES = (
     "row",
     "fact",
     "relation",
-    "relation_fit",
     "gloss",
     "definition",
 )
@@ -451,23 +449,10 @@ class CandidateReader:
             if candidate.kind == CandidateKind.UNIT
             else sum(len(v.split()) for v in values)
         )
-        other_keys = [k for k in question.keys if k not in question.entity_keys]
-        relation = relation_fit = 0.0
-        if group is not None:
-            wording = self.facts.wording.get(group.predicate)
-            if wording is not None:
-                # A property's wording is short and precise: stems may match it whatever the
-                # accents (« dérive » asks for « dérivé »).
-                relation = self._share(other_keys, wording.keys, question.with_stems())
-                asked_keys = set(other_keys)
-                relation_fit = max(
-                    (
-                        sum(1 for lemma in phrase if asked_keys & set(lemma_keys(lemma)))
-                        / len(phrase)
-                        for phrase in wording.phrases
-                    ),
-                    default=0.0,
-                )
+        cited = [s.passage for s in group.sources] if group is not None else [candidate.passage]
+        relation = 0.0
+        if group is not None and group.predicate in self.facts.wording:
+            relation = self._relation(question, self.facts.wording[group.predicate])
         return {
             "overlap": overlap,
             "source": source,
@@ -489,8 +474,8 @@ class CandidateReader:
             if question.context_entities
             else 0.0,
             "dense": dense,
-            "rank": 1.0 / rank[candidate.passage] if candidate.passage in rank else 0.0,
-            "score": scores.get(candidate.passage, 0.0),
+            "rank": max((1.0 / rank[p] for p in cited if p in rank), default=0.0),
+            "score": max((scores.get(p, 0.0) for p in cited), default=0.0),
             "type_match": float(answer_type is True),
             "type_unmet": float(answer_type is False),
             "typed_overlap": overlap if answer_type is not False else 0.0,
@@ -509,10 +494,24 @@ class CandidateReader:
             "row": float(any(self.units[i].kind == UnitKind.ROW for i in candidate.vector_units)),
             "fact": float(candidate.kind != CandidateKind.UNIT),
             "relation": relation,
-            "relation_fit": relation_fit,
             "gloss": flags["gloss"],
             "definition": flags["definition"],
         }
+
+    def _relation(self, question: QuestionProfile, wording: PropertyWording) -> float:
+        """How well the question's words name a property: the best of its label, synonyms and
+        question wording, as the harmonic mean of the share of the question's own words
+        (beyond the names it gives) they cover and the share of their words it uses. Stems
+        may match, whatever the accents: « dérive » asks for « dérivé »."""
+        asked = [k for k in question.keys if k not in question.entity_keys]
+        stems = question.with_stems()
+        best = 0.0
+        for keys, size in wording.phrases:
+            recall = self._share(asked, keys, stems)
+            precision = min(sum(1 for k in asked if stems.matches(k, keys)) / size, 1.0)
+            if recall and precision:
+                best = max(best, 2 * recall * precision / (recall + precision))
+        return best
 
     def _answer_type(
         self,

@@ -71,7 +71,7 @@ class PropertyWording:
     label: str
     inverse_label: str | None
     keys: frozenset[str]  # lemma keys of the label, synonyms and question words
-    phrases: tuple[tuple[str, ...], ...]  # the lemmas of each of them
+    phrases: tuple[tuple[frozenset[str], int], ...]  # each one's keys and number of words
 
 
 class FactIndex:
@@ -116,7 +116,11 @@ class FactIndex:
                 labels.get(prop, local_id(prop).rsplit("#", 1)[-1]),
                 inverse.get(prop),
                 frozenset(key for text in texts for key in analyser.lemma_set(text)),
-                tuple(tuple(analyser.lemmas(text)) for text in texts if analyser.lemmas(text)),
+                tuple(
+                    (analyser.lemma_set(text), len(analyser.lemmas(text)))
+                    for text in texts
+                    if analyser.lemmas(text)
+                ),
             )
             for prop, texts in words.items()
         }
