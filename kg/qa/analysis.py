@@ -54,7 +54,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.DEFINITION,
         re.compile(
             r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
-            r"|definis|definissez|en quoi consiste|explique\w*|parle[sz]?[- ]moi)\b"
+            r"|definis|definissez|en quoi consiste|explique\w*|(?:parle|presente)[sz]?[- ]moi)\b"
         ),
     ),
     (

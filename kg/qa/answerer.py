@@ -33,7 +33,7 @@ from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sentence_spans
 
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
-_NAME = re.compile(r"[\w][\w.\-/+]*")
+_NAME = re.compile(r"\w+(?:[.\-/+]\w+)*")
 _MAX_UNKNOWN_NAMES = 2
 # A runner-up at most this far below the answer's score (half as likely) supports it.
 _SUPPORT_GAP = math.log(2)
@@ -278,8 +278,7 @@ class QuestionAnswerer:
         """Words of the question the course never uses that are not ordinary words either:
         names of things the course does not cover ("Kubernetes", "virsh", "vSphere")."""
         count = 0
-        for position, match in enumerate(_NAME.finditer(question)):
-            word = match.group()
+        for position, word in _words(question):
             key = lookup_key(self.reader.analyser.lemma(word.lower()))
             if key in self.vocabulary or lookup_key(word.lower()) in self.vocabulary:
                 continue
@@ -332,6 +331,20 @@ class QuestionAnswerer:
             )
             for f in candidate.group.facts
         ]
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """The words of a text with their rank; hyphenated words of letters give their parts
+    (« présente-moi », « peut-on »), identifiers stay whole (« x86_64 », « 2.6.20 »)."""
+    found = []
+    for position, match in enumerate(_NAME.finditer(text)):
+        word = match.group()
+        parts = word.split("-")
+        if len(parts) > 1 and all(part.isalpha() for part in parts):
+            found += [(position, part) for part in parts]
+        else:
+            found.append((position, word))
+    return found
 
 
 def _first_sentence(passage: Passage) -> tuple[int, int]:

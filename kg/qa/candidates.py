@@ -437,7 +437,12 @@ class CandidateReader:
         dense = 0.0
         if candidate.vector_units:
             dense = float(np.max(self.unit_vectors[candidate.vector_units] @ question.vector))
-        overlap = self._share(question.keys, candidate.keys, question)
+        # A unit is read with its slide's title as context: « Faible densité » under
+        # « Inconvénients » is a drawback.
+        context = (
+            self.title_keys.get(candidate.passage, frozenset()) if candidate.unit else frozenset()
+        )
+        overlap = self._share(question.keys, candidate.keys | context, question)
         source = 0.0
         if candidate.kind == CandidateKind.FACTS and profiles:
             source = max(self._share(question.keys, p.keys, question) for p in profiles)
