@@ -69,7 +69,9 @@ def _text(node: Node | None) -> str:
 class KnowledgeBase:
     """Graph, passages and (later) indexes, loaded once from the artifacts folder."""
 
-    def __init__(self, loaded: artifacts.Artifacts, settings: Settings) -> None:
+    def __init__(
+        self, loaded: artifacts.Artifacts, settings: Settings, model: QAModel | None = None
+    ) -> None:
         self.settings = settings
         self.manifest: dict[str, Any] = loaded.manifest
         self.store = OxigraphStore(loaded.trig)
@@ -80,7 +82,7 @@ class KnowledgeBase:
         self._labels: dict[str, set[str]] = {}
         for row in self.store.select(_LABELS):
             self._labels.setdefault(local_id(str(row["e"])), set()).add(str(row["label"]))
-        model = QAModel.load(settings.qa_model)
+        model = model or QAModel.load(settings.qa_model)
         fusion = model.fusion
         self.searcher = Searcher(
             loaded.passages,
@@ -112,8 +114,16 @@ class KnowledgeBase:
         return self.answerer.ask(question, history)
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> "KnowledgeBase":
-        """Load the knowledge base, building the artifacts first if missing or stale."""
+    def open(
+        cls, settings: Settings | None = None, model: QAModel | None = None
+    ) -> "KnowledgeBase":
+        """Load the knowledge base, building the artifacts first if missing or stale.
+
+        ``model`` replaces the fitted question-answering model (fitting starts from none).
+
+        Raises:
+            ModelError: the fitted model file is missing or unusable.
+        """
         settings = settings or Settings()
         artifacts.ensure_built(settings)
         try:
@@ -122,7 +132,7 @@ class KnowledgeBase:
             log.warning("%s: rebuilding them", error)
             artifacts.build(settings)
             loaded = artifacts.load(settings.artifacts_dir)
-        return cls(loaded, settings)
+        return cls(loaded, settings, model)
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""

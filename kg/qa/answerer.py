@@ -194,6 +194,7 @@ class QuestionAnswerer:
         )
         signals = {
             "question_known": known if profile.keys else 0.0,
+            "topic_known": share(topic, self.vocabulary, 1.0),
             "unknown_names": float(min(self._unknown_names(analysis.question), _MAX_UNKNOWN_NAMES)),
             "entity": float(bool(analysis.specific)),
             "dense_top": max((s for _, s in found.dense), default=0.0),

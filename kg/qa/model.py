@@ -26,6 +26,7 @@ CONFIDENCE_FEATURES = (
     "margin",
     "best_score",
     "question_known",
+    "topic_known",
     "unknown_names",
     "answer_coverage",
     "passage_coverage",
@@ -78,6 +79,17 @@ class QAModel:
     decline_below: float  # confidence under which the assistant declines
     sure_from: float  # confidence from which an answer is shown without a warning
     fitted_on: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def unfitted(cls) -> "QAModel":
+        """A model that knows nothing yet: what fitting starts from."""
+        return cls(
+            FusionWeights(),
+            LinearModel.neutral(FEATURES),
+            LinearModel.neutral(CONFIDENCE_FEATURES),
+            0.0,
+            1.0,
+        )
 
     def probability(self, features: list[float]) -> float:
         z = float(self.confidence.scores(np.asarray([features]))[0])

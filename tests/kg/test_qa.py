@@ -231,7 +231,6 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
         "Proxmox est-il meilleur que Xen ?",
         "Comment configurer Xen sur Debian ?",
         "Qui dirige IBM aujourd'hui ?",
-        "Quand VMware a-t-il été acquis par Broadcom ?",
         "Quelle est la capitale de l'Australie ?",
     ],
 )
