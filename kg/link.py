@@ -11,6 +11,9 @@ labels and question cues the ontology gives each property ("licence",
 
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from kg.namespaces import local_id
 from kg.store import GraphStore
 from kg.text import FrenchAnalyser, normalise
@@ -72,23 +75,6 @@ class LinkedEntity:
     type: str
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
 ENTITY, CLASS, RELATION = "entity", "class", "relation"
 
 
@@ -115,6 +101,7 @@ class _LabelIndex:
         self._by_terms: dict[tuple[str, ...], set[tuple[str, str]]] = {}
         self._by_phrase: dict[str, set[tuple[str, str]]] = {}
         self._words: set[str] = set()
+        self._word_list: list[str] = []
         self._corrections: dict[str, str] = {}
 
     def add(self, label: str, kind: str, identifier: str) -> None:
@@ -132,11 +119,18 @@ class _LabelIndex:
         known = self._corrections.get(term)
         if known is None:
             limit = 2 if len(term) >= _FUZZY_LONG_LENGTH else 1
-            best = min(self._words, key=lambda w: edit_distance(term, w, limit), default=term)
-            known = best if edit_distance(term, best, limit) <= limit else term
+            match = process.extractOne(
+                term, self._sorted_words(), scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            known = match[0] if match else term
             if len(self._corrections) < _MAX_CORRECTIONS:
                 self._corrections[term] = known
         return known
+
+    def _sorted_words(self) -> list[str]:
+        if len(self._word_list) != len(self._words):
+            self._word_list = sorted(self._words)
+        return self._word_list
 
     def find(self, text: str, fuzzy: bool = True) -> tuple[list[tuple[str, str]], list[str]]:
         """The (kind, id) pairs named in ``text`` in order, and the terms no label used.

@@ -17,6 +17,7 @@ _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def fold_accents(text: str) -> str:
     """Remove diacritics ("é" → "e") and expand ligatures ("œ" → "oe")."""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
@@ -130,6 +131,7 @@ def lemma_keys(lemma: str) -> tuple[str, ...]:
     return (lemma, folded)
 
 
+@lru_cache(maxsize=65536)
 def lookup_key(lemma: str) -> str:
     """The key a question's lemma is looked up under (see :func:`lemma_keys`)."""
     return lemma if has_accents(lemma) else FOLDED_PREFIX + lemma

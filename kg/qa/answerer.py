@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -286,10 +287,7 @@ class QuestionAnswerer:
             if fold_accents(word.lower()) in FRENCH_STOP_WORDS:
                 continue
             capitalised = position > 0 and any(c.isupper() for c in word)
-            ordinary = simplemma.is_known(word.lower(), lang="fr") or simplemma.is_known(
-                fold_accents(word.lower()), lang="en"
-            )
-            if capitalised or not ordinary:
+            if capitalised or not _is_ordinary_word(word.lower()):
                 count += 1
         return count
 
@@ -332,6 +330,12 @@ class QuestionAnswerer:
             )
             for f in candidate.group.facts
         ]
+
+
+@lru_cache(maxsize=16384)
+def _is_ordinary_word(word: str) -> bool:
+    """Whether a French or English dictionary knows the word."""
+    return simplemma.is_known(word, lang="fr") or simplemma.is_known(fold_accents(word), lang="en")
 
 
 def _words(text: str) -> list[tuple[int, str]]:
