@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from kg import artifacts, evaluation, fitting
+from kg import artifacts, evaluation
 from kg.config import Settings
 from kg.corpus import CorpusError
 from kg.kb import KnowledgeBase, UnknownEntity
@@ -92,6 +92,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from kg import fitting  # SciPy: only for fitting, not in the server's workers
+
     settings = _settings(args)
     # Fitting and cross-validation fit their own models; only --questions uses the shipped one.
     kb = KnowledgeBase.open(settings, None if args.questions else QAModel.unfitted())

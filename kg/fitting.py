@@ -129,7 +129,11 @@ def examples(
             [
                 contains_all(text, question.answer)
                 and _cites_evidence(kb, candidate, question.evidence)
-                for candidate, text in zip(reading.candidates, reading.texts, strict=True)
+                for candidate, text in zip(
+                    reading.candidates,
+                    map(reading.text, range(len(reading.candidates))),
+                    strict=True,
+                )
             ],
             dtype=bool,
         )

@@ -13,9 +13,10 @@
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -77,12 +78,9 @@ class Reading:
     hits: list[Hit]
     candidates: list[Candidate]
     matrix: Matrix  # one row of reader features per candidate
-    texts: list[str]  # what each candidate would answer
-    coverage: list[float]  # share of the question each candidate (with its context) covers
-    passage_coverage: list[float]  # … that its passage covers
-    topic_coverage: list[float]  # … of what the question asks beyond the names it gives
-    uncovered_rare: list[float]  # rarity of the rarest question word its passage lacks
+    text: Callable[[int], str]  # what a candidate would answer
     question_signals: dict[str, float]  # the signals that do not depend on the answer
+    coverage: Callable[[int], dict[str, float]]  # how much of the question a candidate covers
 
     def scored(self, model: QAModel) -> "Scored":
         scores = model.reader.scores(self.matrix) if len(self.candidates) else np.zeros(0)
@@ -92,16 +90,13 @@ class Reading:
             signals.update(probability=0.0, margin=0.0, best_score=0.0, answer_coverage=0.0)
             signals.update(passage_coverage=0.0, topic_coverage=0.0, uncovered_rare=1.0, fact=0.0)
         else:
+            signals.update(self.coverage(best))
             ordered = np.sort(scores)[::-1]
             signals["probability"] = float(1 / np.sum(np.exp(scores - ordered[0])))
             signals["margin"] = (
                 float(min(ordered[0] - ordered[1], 10.0)) if len(ordered) > 1 else 10.0
             )
             signals["best_score"] = float(ordered[0])
-            signals["answer_coverage"] = self.coverage[best]
-            signals["passage_coverage"] = self.passage_coverage[best]
-            signals["topic_coverage"] = self.topic_coverage[best]
-            signals["uncovered_rare"] = self.uncovered_rare[best]
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
         confidence = model.probability([signals[name] for name in CONFIDENCE_FEATURES])
         return Scored(scores, best, signals, confidence)
@@ -166,10 +161,15 @@ class QuestionAnswerer:
         profile = self.reader.question_profile(analysis, vectors[0])
         candidates = self.reader.candidates(analysis, profile, ranked_ids)
         matrix = np.asarray([c.vector() for c in candidates], dtype=np.float64)
-        texts_out = [
-            candidate_text(c, analysis.answer_type, self.linker.entities, self.facts, self.slides)
-            for c in candidates
-        ]
+        texts_out = lru_cache(maxsize=None)(
+            lambda index: candidate_text(
+                candidates[index],
+                analysis.answer_type,
+                self.linker.entities,
+                self.facts,
+                self.slides,
+            )
+        )
         weights = profile.weights
         topic = [k for k in profile.keys if k not in profile.entity_keys]
         rarest = max((weights[k] for k in profile.keys), default=1.0)
@@ -179,16 +179,22 @@ class QuestionAnswerer:
             matched = sum(weights[k] for k in keys if profile.matches(k, found))
             return matched / total if total else empty
 
-        coverage, passage_coverage, topic_coverage, uncovered_rare = [], [], [], []
-        for candidate in candidates:
+        @cache
+        def coverage(index: int) -> dict[str, float]:
+            """The share of the question a candidate covers: itself, its passage, and in
+            that passage what the question asks beyond the names it gives."""
+            candidate = candidates[index]
             covered = candidate.keys | profile.entity_keys
             covered |= self.reader.title_keys.get(candidate.passage, frozenset())
             in_passage = self.reader.passage_keys.get(candidate.passage, frozenset()) | covered
-            coverage.append(share(profile.keys, covered, 0.0))
-            passage_coverage.append(share(profile.keys, in_passage, 0.0))
-            topic_coverage.append(share(topic, in_passage, 1.0))
             missing = [weights[k] for k in profile.keys if not profile.matches(k, in_passage)]
-            uncovered_rare.append(max(missing, default=0.0) / rarest)
+            return {
+                "answer_coverage": share(profile.keys, covered, 0.0),
+                "passage_coverage": share(profile.keys, in_passage, 0.0),
+                "topic_coverage": share(topic, in_passage, 1.0),
+                "uncovered_rare": max(missing, default=0.0) / rarest,
+            }
+
         asked = [*profile.keys, *profile.context_keys]
         known = sum(weights[k] for k in asked if profile.matches(k, self.vocabulary)) / (
             sum(weights[k] for k in asked) or 1.0
@@ -200,18 +206,7 @@ class QuestionAnswerer:
             "entity": float(bool(analysis.specific)),
             "dense_top": max((s for _, s in found.dense), default=0.0),
         }
-        return Reading(
-            analysis,
-            hits,
-            candidates,
-            matrix,
-            texts_out,
-            coverage,
-            passage_coverage,
-            topic_coverage,
-            uncovered_rare,
-            signals,
-        )
+        return Reading(analysis, hits, candidates, matrix, texts_out, signals, coverage)
 
     def decide(self, reading: Reading, scored: Scored, model: QAModel | None = None) -> Answer:
         """Answer with the best candidate and its citations, or decline."""
@@ -256,7 +251,7 @@ class QuestionAnswerer:
             book.cite(self.passages[pid], span, float(scored.scores[index]))
             for pid, span in self.citation_spans(reading.candidates[index])
         ]
-        text = reading.texts[index].strip()
+        text = reading.text(index).strip()
         if text and text[-1] not in ".!?:":
             text += "."
         return text + "".join(f" [{n}]" for n in dict.fromkeys(numbers))
@@ -266,8 +261,8 @@ class QuestionAnswerer:
         if scored.best is None or len(scored.scores) < 2:
             return None
         runner = int(np.argsort(-scored.scores)[1])
-        lead = normalise(reading.texts[scored.best])
-        text = normalise(reading.texts[runner])
+        lead = normalise(reading.text(scored.best))
+        text = normalise(reading.text(runner))
         if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
             return None
         if text in lead or lead in text:

@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-import numpy as np
 import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -150,11 +149,15 @@ class QuestionProfile:
     context_entities: frozenset[str]  # those the conversation named before
     classes: frozenset[str]  # local names of the classes it names
     acronyms: frozenset[str]
-    vector: Vectors
+    similarities: Vectors  # the question's cosine with every unit
 
     def with_stems(self) -> "QuestionProfile":
         """The same question, every word allowed to match by its stem."""
         return replace(self, alternates=self.stems_by_key)
+
+    @property
+    def key_set(self) -> frozenset[str]:
+        return frozenset(self.keys)
 
     def matches(self, key: str, found: frozenset[str]) -> bool:
         """Whether ``found`` holds the question's word ``key`` (or, typed without accents,
@@ -216,7 +219,12 @@ class CandidateReader:
             k[1:] for k in self.idf if k.startswith(FOLDED_PREFIX) and k[1:].isalpha()
         )
         self._corrections: dict[str, str] = {}
-        self._definition_spans = self._spans_of(DEFINITION)
+        self._lookups: dict[frozenset[str], frozenset[str]] = {}
+        self._source_units: dict[tuple[str, int | None, int | None], list[int]] = {}
+        self._definition_units = {
+            entity: {self.units[i] for s in sources for i in self._overlapping(*s)}
+            for entity, sources in self._sources_of(DEFINITION).items()
+        }
 
     # ------------------------------------------------------------------ profiles
 
@@ -244,18 +252,14 @@ class CandidateReader:
             words=len(text.split()),
         )
 
-    def _spans_of(self, prop: str) -> dict[str, list[tuple[int, int]]]:
-        """Source spans of every fact of one property, by entity."""
-        spans: dict[str, list[tuple[int, int]]] = {}
+    def _sources_of(self, prop: str) -> dict[str, list[tuple[str, int | None, int | None]]]:
+        """Where every fact of one property was read from, by entity."""
+        sources: dict[str, list[tuple[str, int | None, int | None]]] = {}
         for entity in self.linker.entities:
             for group in self.facts.groups(entity):
                 if group.predicate == prop and group.forward:
-                    spans[entity] = [
-                        (s.start, s.end)
-                        for s in group.sources
-                        if s.start is not None and s.end is not None
-                    ]
-        return spans
+                    sources[entity] = [(s.passage, s.start, s.end) for s in group.sources]
+        return sources
 
     def _corrected(self, lemma: str) -> str:
         """The course word a misspelt question word most likely means, or the word itself.
@@ -310,7 +314,7 @@ class CandidateReader:
             context_entities=frozenset(e.id for e in analysis.context_entities),
             classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
             acronyms=frozenset(_ACRONYM.findall(analysis.question)),
-            vector=vector,
+            similarities=self.unit_vectors @ vector,
         )
 
     # ------------------------------------------------------------------ candidates
@@ -345,7 +349,14 @@ class CandidateReader:
         return found
 
     def _units_at(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
-        """The units of a passage that hold a source span (the sentence or row of a fact)."""
+        """The unit of a passage that holds a source span (the sentence or row of a fact)."""
+        key = (passage_id, start, end)
+        if key not in self._source_units:
+            self._source_units[key] = self._find_units(passage_id, start, end)
+        return self._source_units[key]
+
+    def _overlapping(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
+        """Every unit of a passage that shares text with a source span."""
         passage = self.passages.get(passage_id)
         if passage is None or start is None or end is None:
             return []
@@ -353,15 +364,23 @@ class CandidateReader:
             text_start, text_end = passage.text_span(start, end)
         except ValueError:
             return []
-        inside = [
-            i
-            for i in self.by_passage.get(passage_id, [])
-            if self.units[i].start <= text_start and text_end <= self.units[i].end
-        ]
-        overlapping = [
+        return [
             i
             for i in self.by_passage.get(passage_id, [])
             if self.units[i].start < text_end and text_start < self.units[i].end
+        ]
+
+    def _find_units(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
+        overlapping = self._overlapping(passage_id, start, end)
+        if not overlapping:
+            return []
+        passage = self.passages[passage_id]
+        assert start is not None and end is not None
+        text_start, text_end = passage.text_span(start, end)
+        inside = [
+            i
+            for i in overlapping
+            if self.units[i].start <= text_start and text_end <= self.units[i].end
         ]
         chosen = inside or overlapping
         return sorted(chosen, key=lambda i: self.units[i].end - self.units[i].start)[:1]
@@ -410,6 +429,15 @@ class CandidateReader:
 
     # ------------------------------------------------------------------ features
 
+    def _lemma_lookups(self, keys: frozenset[str]) -> frozenset[str]:
+        """The lemmas among a candidate's keys, as a question's words are looked up."""
+        found = self._lookups.get(keys)
+        if found is None:
+            found = frozenset(lookup_key(k) for k in keys if is_lemma_key(k))
+            if len(self._lookups) < _MAX_CORRECTIONS:
+                self._lookups[keys] = found
+        return found
+
     @staticmethod
     def _share(keys: list[str], found: frozenset[str], question: "QuestionProfile") -> float:
         """The share of ``keys`` (weighted by rarity) that ``found`` holds."""
@@ -434,9 +462,7 @@ class CandidateReader:
         values = candidate.values
         if group is not None:
             entities |= {group.entity, *group.value_ids}
-        dense = 0.0
-        if candidate.vector_units:
-            dense = float(np.max(self.unit_vectors[candidate.vector_units] @ question.vector))
+        dense = max((float(question.similarities[i]) for i in candidate.vector_units), default=0.0)
         # A unit is read with its slide's title as context: « Faible densité » under
         # « Inconvénients » is a drawback.
         context = (
@@ -447,8 +473,7 @@ class CandidateReader:
         if candidate.kind == CandidateKind.FACTS and profiles:
             source = max(self._share(question.keys, p.keys, question) for p in profiles)
         answer_type, flags = self._answer_type(candidate, analysis, question, profiles, values)
-        novel = [k for k in candidate.keys if is_lemma_key(k)]
-        asked = set(question.keys)
+        novel = self._lemma_lookups(candidate.keys)
         words = (
             sum(p.words for p in profiles)
             if candidate.kind == CandidateKind.UNIT
@@ -468,9 +493,7 @@ class CandidateReader:
                 question.keys, self.title_keys.get(candidate.passage, frozenset()), question
             ),
             "context": self._share(question.context_keys, candidate.keys, question),
-            "previous": sum(1 for k in novel if k in question.previous_keys) / len(novel)
-            if novel
-            else 0.0,
+            "previous": len(novel & question.previous_keys) / len(novel) if novel else 0.0,
             "entities": len(question.entities & entities) / len(question.entities)
             if question.entities
             else 0.0,
@@ -485,9 +508,7 @@ class CandidateReader:
             "type_unmet": float(answer_type is False),
             "typed_overlap": overlap if answer_type is not False else 0.0,
             "class_match": flags["class_match"],
-            "novelty": sum(1 for k in novel if lookup_key(k) not in asked) / len(novel)
-            if novel
-            else 0.0,
+            "novelty": len(novel - question.key_set) / len(novel) if novel else 0.0,
             "length": min(math.log(1 + words) / _LENGTH_SCALE, 1.5),
             "first": float(
                 (candidate.unit is not None and candidate.unit.position == 0)
@@ -606,8 +627,9 @@ class CandidateReader:
                 candidate.group.predicate == DEFINITION
                 and candidate.group.entity in question.entities
             )
-        if candidate.unit is None:
-            return False
+        return candidate.unit is not None and any(
+            candidate.unit in self._definition_units.get(entity, ()) for entity in question.entities
+        )
         passage = self.passages[candidate.unit.passage]
         for entity in question.entities:
             for start, end in self._definition_spans.get(entity, []):
