@@ -27,7 +27,7 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import Analysis, Message, analyse
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
 from kg.qa.citations import Citation, CitationBook
-from kg.qa.facts import FactIndex
+from kg.qa.facts import FactIndex, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.suggestions import suggest
 from kg.qa.wording import candidate_text
@@ -225,7 +225,6 @@ class QuestionAnswerer:
                 analysis.answer_type,
                 closest=reading.hits[:3],
             )
-        candidate = reading.candidates[best]
         book = CitationBook()
         lines = [self._line(reading, best, scored, book)]
         support = self._support(reading, scored)
@@ -235,7 +234,7 @@ class QuestionAnswerer:
         return Answer(
             answer="\n".join(lines),
             citations=book.citations,
-            facts=self._facts(candidate),
+            facts=self._facts(reading, scored),
             entities=analysis.specific,
             confidence=round(confidence, 3),
             abstained=False,
@@ -313,18 +312,30 @@ class QuestionAnswerer:
             return [(passage.id, (rows[0].start, rows[-1].end))]
         return [(passage.id, _first_sentence(passage))]
 
-    def _facts(self, candidate: Candidate) -> list[Fact]:
-        if candidate.group is None:
-            return []
+    def _facts(self, reading: Reading, scored: Scored) -> list[Fact]:
+        """The graph facts behind an answer: a fact group's own, or for a sentence or row the
+        facts of the question's entities read from it, the likeliest answers first."""
+        assert scored.best is not None
+        chosen = reading.candidates[scored.best]
+        if chosen.group is not None:
+            groups = [chosen.group]
+        else:
+            units = set(chosen.vector_units)
+            related = [
+                (float(-scored.scores[i]), i)
+                for i, c in enumerate(reading.candidates)
+                if c.group is not None and c.group.forward and units & set(c.vector_units)
+            ]
+            groups = [g for _, i in sorted(related) if (g := reading.candidates[i].group)]
         return [
-            Fact(
-                f.subject_label,
-                self.facts.label(f.predicate),
-                f.object_label,
-                f.source.passage,
-            )
-            for f in candidate.group.facts
+            Fact(f.subject_label, self.facts.label(f.predicate), f.object_label, f.source.passage)
+            for group in groups
+            for f in group.facts
+            if chosen.group is not None or set(self._source_units(f)) & set(chosen.vector_units)
         ]
+
+    def _source_units(self, fact: GraphFact) -> list[int]:
+        return self.reader.units_at(fact.source.passage, fact.source.start, fact.source.end)
 
 
 @lru_cache(maxsize=16384)

@@ -348,7 +348,7 @@ class CandidateReader:
             candidate.features = self._features(candidate, analysis, question, rank, scores)
         return found
 
-    def _units_at(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
+    def units_at(self, passage_id: str, start: int | None, end: int | None) -> list[int]:
         """The unit of a passage that holds a source span (the sentence or row of a fact)."""
         key = (passage_id, start, end)
         if key not in self._source_units:
@@ -386,7 +386,7 @@ class CandidateReader:
         return sorted(chosen, key=lambda i: self.units[i].end - self.units[i].start)[:1]
 
     def _fact_candidate(self, group: FactGroup) -> Candidate:
-        units = [u for s in group.sources for u in self._units_at(s.passage, s.start, s.end)]
+        units = [u for s in group.sources for u in self.units_at(s.passage, s.start, s.end)]
         units = list(dict.fromkeys(units))
         entity = self.linker.entities.get(group.entity)
         named = [entity.label] if entity is not None else []

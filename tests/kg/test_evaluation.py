@@ -64,7 +64,9 @@ def test_folds_spread_every_kind_over_every_fold():
     questions = [Question(str(i), kind, ["?"], None, []) for i in range(40) for kind in "ab"]
     assigned = folds(questions, 5)
     for kind in "ab":
-        counts = np.bincount([f for q, f in zip(questions, assigned) if q.kind == kind])
+        counts = np.bincount(
+            [f for q, f in zip(questions, assigned, strict=True) if q.kind == kind]
+        )
         assert counts.tolist() == [8] * 5
     assert folds(questions, 5) == assigned  # the same folds every time
 
