@@ -342,10 +342,12 @@ def cross_validate(
     questions: list[Question],
     count: int = 5,
     progress: Callable[[str], None] | None = None,
+    seed: int = 7,
 ) -> CrossValidation:
-    """Fit on K−1 folds, answer the held-out fold; every figure comes from held-out folds."""
+    """Fit on K−1 folds, answer the held-out fold; every figure comes from held-out folds.
+    ``seed`` draws another split into folds."""
     say = progress or log.info
-    assigned = folds(questions, count)
+    assigned = folds(questions, count, seed)
     found = search_candidates(kb.searcher, questions)
     records: list[AnswerRecord] = []
     ranks: list[int | None] = []
