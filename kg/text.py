@@ -242,3 +242,17 @@ class FrenchAnalyser:
             else:
                 terms.append(self.stem(token))
         return terms
+
+
+# How learners refer to the course itself (« d'après le cours », « dans la présentation »):
+# not what they ask about.
+_COURSE_REFERENCE = re.compile(
+    r"\b(?:d['’]apr[eè]s|selon|dans|sur|de|du|par)\s+(?:le|la|les|ce|cette|ces)?\s*"
+    r"(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?|support)\b",
+    re.IGNORECASE,
+)
+
+
+def without_course_references(question: str) -> str:
+    """The question without the words by which it refers to the course itself."""
+    return " ".join(_COURSE_REFERENCE.sub(" ", question).split())

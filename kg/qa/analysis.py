@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kg.link import EntityLinker, LinkedEntity
-from kg.text import normalise
+from kg.text import normalise, without_course_references
 
 
 class AnswerType(StrEnum):
@@ -70,20 +70,6 @@ _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|le
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
 GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
-
-
-# How learners refer to the course itself (« d'après le cours », « dans la présentation »):
-# not what they ask about.
-_COURSE_REFERENCE = re.compile(
-    r"\b(?:d['’]apr[eè]s|selon|dans|sur|de|du|par)\s+(?:le|la|les|ce|cette|ces)?\s*"
-    r"(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?|support)\b",
-    re.IGNORECASE,
-)
-
-
-def without_course_references(question: str) -> str:
-    """The question without the words by which it refers to the course itself."""
-    return " ".join(_COURSE_REFERENCE.sub(" ", question).split())
 
 
 @dataclass(frozen=True)

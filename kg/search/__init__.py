@@ -12,6 +12,7 @@ from kg.link import EntityLinker
 from kg.search.dense import VectorIndex
 from kg.search.fusion import convex, reciprocal_rank
 from kg.search.lexical import LexicalIndex, ScoredIndices
+from kg.text import without_course_references
 
 
 class SearchMode(StrEnum):
@@ -77,7 +78,11 @@ class Searcher:
     def candidates(
         self, query: str, mode: SearchMode = SearchMode.HYBRID, vector: Vectors | None = None
     ) -> Candidates:
-        """What each retriever finds for a query (``vector``: the query's, if already encoded)."""
+        """What each retriever finds for a query (``vector``: the query's, if already encoded).
+
+        Words by which the query refers to the course itself (« d'après le cours ») are
+        not searched for."""
+        query = without_course_references(query)
         pool = self.config.pool
         lexical = self.lexical.search(query, pool) if mode != SearchMode.DENSE else []
         dense: ScoredIndices = []

@@ -8,9 +8,9 @@ import pytest
 
 from kg.kb import KnowledgeBase
 from kg.qa import DECLINED, Level, Message
-from kg.qa.analysis import AnswerType, analyse, answer_type, without_course_references
+from kg.qa.analysis import AnswerType, analyse, answer_type
 from kg.qa.model import ModelError, QAModel
-from kg.text import normalise
+from kg.text import normalise, without_course_references
 from tests.conftest import ONTOLOGY_DIR, Settings
 
 
