@@ -96,7 +96,7 @@ class SourceLine:
 
 
 # What an entity is, rather than something the deck states about it: not reified.
-_BOOKKEEPING = {RDF.type, SKOS.prefLabel, SKOS.inScheme, VKG.mentionedIn}
+_BOOKKEEPING = {RDF.type, SKOS.prefLabel, SKOS.inScheme, VKG.mentionedIn, VKG.listedIn}
 
 
 @dataclass
@@ -106,6 +106,7 @@ class Entity:
     cls: URIRef
     label: str
     labels: set[str] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)  # other forms the deck writes it in
 
 
 class ExtractionContext:
@@ -183,6 +184,8 @@ class ExtractionContext:
             entity = self.entities[iri] = Entity(iri, kind, cls, label)
             self.add(passage, iri, SKOS.prefLabel, Literal(label, lang="fr"))
             self._index(label, iri)
+        elif existing is not None:
+            self.hidden_label(iri, label, passage)  # the form it is written in here
         self.add(passage, iri, RDF.type, cls)
         if scheme is not None:
             self.add(passage, iri, SKOS.inScheme, scheme)
@@ -190,6 +193,16 @@ class ExtractionContext:
         for alt in alt_labels:
             self.alt_label(iri, alt, passage)
         return iri
+
+    def hidden_label(self, iri: URIRef, label: str, passage: Passage) -> None:
+        """A form the deck writes the entity in that is not a name of its own (a table's
+        abbreviation, « Para » for paravirtualisation): a skos:hiddenLabel, which provenance
+        can be checked against but questions are not linked by."""
+        label = " ".join(label.split())
+        entity = self.entities[iri]
+        if label not in {entity.label, *entity.labels, *entity.hidden}:
+            entity.hidden.add(label)
+            self.add(passage, iri, SKOS.hiddenLabel, Literal(label, lang="fr"))
 
     def alt_label(self, iri: URIRef, label: str, passage: Passage) -> None:
         label = " ".join(label.split())

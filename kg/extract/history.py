@@ -5,7 +5,7 @@ the last dated sentence before it on the same slide.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
@@ -67,6 +67,8 @@ class Period:
     start: int
     end: int
     day: str | None = None
+    offset: int = 0  # where the period's text starts in its sentence
+    source: tuple[int, int] | None = None  # its characters in the source file, once read
 
 
 def _year(number: str) -> int:
@@ -80,7 +82,8 @@ def find_period(sentence: str) -> Period | None:
     if day:
         month = _MONTHS.index(day["month"]) + 1
         year = int(day["year"])
-        return Period(day.group(), year, year, f"{year:04d}-{month:02d}-{int(day['day']):02d}")
+        iso = f"{year:04d}-{month:02d}-{int(day['day']):02d}"
+        return Period(day.group(), year, year, iso, day.start())
     bounds: list[tuple[int, int, int, int]] = []
     for match in _DECADE.finditer(sentence):
         base = _year(match["number"])
@@ -107,7 +110,9 @@ def find_period(sentence: str) -> Period | None:
             break
         kept.append(bound)
     text = sentence[kept[0][2] : kept[-1][3]].strip()
-    return Period(text, min(b[0] for b in kept), max(b[1] for b in kept))
+    return Period(
+        text, min(b[0] for b in kept), max(b[1] for b in kept), offset=sentence.find(text)
+    )
 
 
 def is_history_slide(slide: Slide) -> bool:
@@ -137,6 +142,9 @@ def _read_sentence(
     period = find_period(sentence)
     if period is None and not whole_slide:
         return current
+    if period is not None:
+        at = start + period.offset
+        period = replace(period, source=passage.source_span(at, at + len(period.text)))
     current = period or current
     created = _cue_entities(ctx, slide, sentence) if whole_slide else []
     if current is None:
@@ -150,11 +158,15 @@ def _read_sentence(
         key=f"{passage.id}-{start - (len(passage.text) - len(slide.body))}",
     )
     ctx.add(passage, event, DCTERMS.description, Literal(sentence, lang="fr"))
-    ctx.add(passage, event, VKG.period, Literal(current.text, lang="fr"))
-    ctx.add(passage, event, VKG.startYear, Literal(str(current.start), datatype=XSD.gYear))
-    ctx.add(passage, event, VKG.endYear, Literal(str(current.end), datatype=XSD.gYear))
-    if current.day:
-        ctx.add(passage, event, DCTERMS.date, Literal(current.day, datatype=XSD.date))
+    # The period, and the years and date read from it, come from the period's own words
+    # (which may be in an earlier sentence of the slide).
+    assert current.source is not None
+    with ctx.reading_source(*current.source):
+        ctx.add(passage, event, VKG.period, Literal(current.text, lang="fr"))
+        ctx.add(passage, event, VKG.startYear, Literal(str(current.start), datatype=XSD.gYear))
+        ctx.add(passage, event, VKG.endYear, Literal(str(current.end), datatype=XSD.gYear))
+        if current.day:
+            ctx.add(passage, event, DCTERMS.date, Literal(current.day, datatype=XSD.date))
     for iri in {*created, *_known_entities(ctx, sentence)}:
         cls = ctx.entities[iri].cls
         if cls in _ACTOR_CLASSES:

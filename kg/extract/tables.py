@@ -103,6 +103,7 @@ def extract_summary_table(ctx: ExtractionContext, slide: Slide) -> None:
         assert type_iri is not None
         with ctx.reading_source(row.start, row.end):
             ctx.mention(type_iri, passage)
+            ctx.hidden_label(type_iri, row.cells[0], passage)
             ctx.add(passage, type_iri, DCTERMS.description, Literal(row.cells[1], lang="fr"))
             advantages, drawbacks = row.cell_lines[2:3], row.cell_lines[3:]
             for kind, cls, predicate, column in (
@@ -168,10 +169,13 @@ def extract_solutions_table(ctx: ExtractionContext, slide: Slide) -> None:
                 alt_labels=parenthesised(name),
             )
             ctx.add(passage, product, VKG.listedIn, passage_iri(passage.id))
-            for word in types.split():
-                type_iri = _type_of_word(ctx, word) if word != "/" else None
+            for written in types.split("/"):
+                type_iri = next(
+                    (t for w in written.split() if (t := _type_of_word(ctx, w)) is not None), None
+                )
                 if type_iri is not None:
                     ctx.mention(type_iri, passage)
+                    ctx.hidden_label(type_iri, written, passage)
                     ctx.add(passage, product, VKG.virtualisationType, type_iri)
             if mode:
                 mode_iri = ctx.entity(
