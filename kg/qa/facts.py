@@ -70,6 +70,7 @@ class PropertyWording:
 
     label: str
     inverse_label: str | None
+    pattern: str | None  # the French sentence stating one of its facts
     keys: frozenset[str]  # lemma keys of the label, synonyms and question words
     phrases: tuple[tuple[frozenset[str], int], ...]  # each one's keys and number of words
 
@@ -103,9 +104,13 @@ class FactIndex:
                     self._incoming[fact.object].append(fact)
         labels: dict[str, str] = {}
         inverse: dict[str, str] = {}
+        patterns: dict[str, str] = {}
         words: dict[str, list[str]] = defaultdict(list)
         for row in queries.run("vocabulary"):
             prop, label, kind = str(row["property"]), str(row["label"]), str(row["kind"])
+            if kind == "pattern":
+                patterns[prop] = label
+                continue
             if kind == "label":
                 labels[prop] = label
             elif kind == "inverse":
@@ -115,6 +120,7 @@ class FactIndex:
             prop: PropertyWording(
                 labels.get(prop, local_id(prop).rsplit("#", 1)[-1]),
                 inverse.get(prop),
+                patterns.get(prop),
                 frozenset(key for text in texts for key in analyser.lemma_set(text)),
                 tuple(
                     (analyser.lemma_set(text), len(analyser.lemmas(text)))
@@ -124,6 +130,10 @@ class FactIndex:
             )
             for prop, texts in words.items()
         }
+
+    def pattern(self, prop: str) -> str | None:
+        wording = self.wording.get(prop)
+        return wording.pattern if wording else None
 
     def groups(self, entity_id: str) -> list[FactGroup]:
         """The entity's facts grouped by property: its own values, then what points at it."""

@@ -26,11 +26,7 @@ def test_every_fact_has_a_span_that_holds_its_object(store, deck_text):
     analyser = FrenchAnalyser()
     rows = store.select(_STATEMENTS)
     assert len(rows) > 250
-    periods = {
-        (str(r["s"]), r["start"], r["end"])
-        for r in rows
-        if str(r["p"]).endswith("#period")
-    }
+    periods = {(str(r["s"]), r["start"], r["end"]) for r in rows if str(r["p"]).endswith("#period")}
     for row in rows:
         text = _read(deck_text, row["start"], row["end"])
         datatype = str(getattr(row["o"], "datatype", "") or "")
