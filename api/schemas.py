@@ -55,6 +55,10 @@ class AskResponse(BaseModel):
         "slides) or « incertain » (declined)."
     )
     abstained: bool
+    reply: Literal["answer", "declined", "clarification", "greeting", "thanks", "rephrase"] = Field(
+        description="What kind of turn this is: an answer, a refusal, a question back (a "
+        "follow-up that comes first), a reply to a greeting or thanks, a request to rephrase."
+    )
     intent: str = Field(description="The kind of answer the question asks for.")
     suggestions: list[str]
     closest: list[HitOut] = Field(description="Nearest passages, offered when declining.")

@@ -216,19 +216,12 @@ def answer_question(
     kb: "KnowledgeBase", question: Question, model: QAModel | None = None
 ) -> AnswerRecord:
     """Ask a question, its earlier turns first with their answers as the history."""
-    answerer = kb.answerer
-    model = model or answerer.model
     history: list[Message] = []
-
-    def ask(text: str) -> Answer:
-        reading = answerer.read(text, history, model.fusion)
-        return answerer.decide(reading, reading.scored(model), model)
-
     for turn in question.turns[:-1]:
-        previous = ask(turn)
+        previous = kb.answerer.ask(turn, list(history), model)
         history += [Message("user", turn), Message("assistant", previous.answer)]
     started = time.perf_counter()
-    answer = ask(question.text)
+    answer = kb.answerer.ask(question.text, history, model)
     return AnswerRecord(question, answer, time.perf_counter() - started)
 
 

@@ -102,11 +102,11 @@ def _history(kb: "KnowledgeBase", question: Question, model: QAModel | None) -> 
     what ``model`` answers to it (with no model, the user's turns only)."""
     history: list[Message] = []
     for turn in question.turns[:-1]:
-        history.append(Message("user", turn))
         if model is not None:
-            reading = kb.answerer.read(turn, history[:-1], model.fusion)
-            answer = kb.answerer.decide(reading, reading.scored(model), model)
-            history.append(Message("assistant", answer.answer))
+            answer = kb.answerer.ask(turn, list(history), model)
+            history += [Message("user", turn), Message("assistant", answer.answer)]
+        else:
+            history.append(Message("user", turn))
     return history
 
 

@@ -10,7 +10,7 @@ from kg import artifacts
 from kg.config import Settings
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
-from kg.namespaces import RES, local_id
+from kg.namespaces import RES, local_id, passage_iri
 from kg.network import Edge, EntityNetwork
 from kg.qa import Answer, Message, QuestionAnswerer
 from kg.qa.candidates import CandidateReader
@@ -51,6 +51,19 @@ class EntityCard:
     definitions: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     passages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableRow:
+    number: int  # 0: the header
+    cells: list[str]
+    start: int  # offsets in the source file
+    end: int
+
+
+@dataclass
+class Table:
+    rows: list[TableRow]
 
 
 _LABELS = "SELECT ?e ?label WHERE { ?e skos:prefLabel|skos:altLabel ?label }"
@@ -108,6 +121,7 @@ class KnowledgeBase:
         self.answerer = QuestionAnswerer(
             self.passages, self.searcher, self.linker, reader, self.facts, model
         )
+        self.answerer.examples = example_questions(self.answerer)
 
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
         """A short French answer with its citations, facts and confidence (or a refusal)."""
@@ -181,7 +195,7 @@ class KnowledgeBase:
 
     def example_questions(self) -> list[str]:
         """Questions to offer on an empty chat screen, drawn from the graph."""
-        return example_questions(self.answerer)
+        return self.answerer.examples
 
     def passage_entities(self, passage_id: str) -> list[LinkedEntity]:
         """The entities a passage mentions, by label."""
@@ -193,6 +207,22 @@ class KnowledgeBase:
             if passage_id in passages and e in self.linker.entities
         ]
         return sorted(found, key=lambda e: (e.type, e.label))
+
+    def passage_tables(self, passage_id: str) -> list[Table]:
+        """The tables of a passage as the extraction read them: header first, each row with its
+        cells and its offsets in the source file (what a citation of that row points at)."""
+        if passage_id not in self.passages:
+            raise UnknownPassage(passage_id)
+        rows = self.queries.run("table_rows", passage=passage_iri(passage_id))
+        tables: dict[str, dict[int, TableRow]] = {}
+        for row in rows:
+            number = int(str(row["number"]))
+            table = tables.setdefault(str(row["table"]), {})
+            found = table.setdefault(
+                number, TableRow(number, [], int(str(row["start"])), int(str(row["end"])))
+            )
+            found.cells.append(str(row["value"]))
+        return [Table([t[n] for n in sorted(t)]) for _, t in sorted(tables.items())]
 
     def find_entities(
         self, text: str, entity_type: str | None = None, limit: int = 10

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi import Path as PathParam
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import KB
 from api.errors import ERROR_RESPONSES
@@ -21,11 +21,23 @@ class PassageSummary(BaseModel):
     section: str
 
 
+class TableRowOut(BaseModel):
+    number: int = Field(description="0 for the header row.")
+    cells: list[str]
+    start: int = Field(description="Offset of the row in the source file.")
+    end: int
+
+
+class TableOut(BaseModel):
+    rows: list[TableRowOut]
+
+
 class PassageOut(PassageSummary):
     text: str
     start: int
     end: int
     entities: list[EntityOut]
+    tables: list[TableOut] = Field(description="The slide's tables, row by row.")
 
 
 @router.get("/passages", response_model=list[PassageSummary])
@@ -53,4 +65,7 @@ def passage(
         start=found.start,
         end=found.end,
         entities=[EntityOut(id=e.id, label=e.label, type=e.type) for e in entities],
+        tables=[
+            TableOut.model_validate(t, from_attributes=True) for t in kb.passage_tables(found.id)
+        ],
     )

@@ -44,19 +44,50 @@ window.addEventListener("hashchange", showView);
 
 // ------------------------------------------------------------------ chat
 
-function openCitation(citation) {
+// A slide's body: its tables as tables (the cited row marked), or its text with the cited
+// sentence marked.
+function slideBody(passage, cited) {
+  if (passage.tables && passage.tables.length) {
+    const box = el("div", { class: "slide-tables" });
+    for (const table of passage.tables) {
+      const [header, ...rows] = table.rows;
+      const head = el("thead", {}, el("tr", {}, ...header.cells.map((c) => el("th", { scope: "col", text: c }))));
+      const body = el("tbody");
+      for (const row of rows) {
+        const hit = cited && row.start < cited.end && cited.start < row.end;
+        const cells = row.cells.map((c) => el("td", {}, hit ? el("mark", { text: c }) : c));
+        body.append(el("tr", hit ? { class: "cited", "aria-current": "true" } : {}, ...cells));
+      }
+      box.append(el("div", { class: "table-scroll" }, el("table", {}, head, body)));
+    }
+    return box;
+  }
+  const box = el("div", { class: "slide-text" });
+  const sentence = cited && cited.sentence;
+  const at = sentence ? passage.text.indexOf(sentence) : -1;
+  if (at >= 0) {
+    box.append(passage.text.slice(0, at), el("mark", { text: sentence }), passage.text.slice(at + sentence.length));
+  } else {
+    box.textContent = passage.text;
+  }
+  return box;
+}
+
+async function openCitation(citation) {
   $("#citation-title").textContent = `Diapositive ${citation.slide} — ${citation.title}`;
   const box = $("#citation-text");
   box.textContent = "";
-  const at = citation.text.indexOf(citation.sentence);
-  if (citation.sentence && at >= 0) {
-    box.append(citation.text.slice(0, at));
-    box.append(el("mark", { text: citation.sentence }));
-    box.append(citation.text.slice(at + citation.sentence.length));
-  } else {
-    box.textContent = citation.text;
-  }
+  box.append(slideBody(citation, citation));
   $("#citation").showModal();
+  try {
+    const passage = await api(`/api/passages/${encodeURIComponent(citation.id)}`);
+    if (passage.tables.length) {
+      box.textContent = "";
+      box.append(slideBody(passage, citation));
+    }
+  } catch (error) {
+    // the passage text already shown is enough
+  }
 }
 
 function answerParagraphs(answer) {
@@ -85,9 +116,15 @@ function answerParagraphs(answer) {
 }
 
 function renderAnswer(answer) {
-  const item = el("li", { class: `message assistant${answer.abstained ? " declined" : ""}` });
+  const declined = answer.reply === "declined" || answer.reply === "rephrase";
+  const uncertain = answer.reply === "answer" && answer.level === "probable";
+  const classes = ["message", "assistant", `reply-${answer.reply}`];
+  if (declined) classes.push("declined");
+  if (uncertain) classes.push("uncertain");
+  const item = el("li", { class: classes.join(" ") });
+  if (uncertain) item.append(el("p", { class: "badge", text: "Réponse incertaine : vérifiez les diapositives citées." }));
   item.append(el("div", { class: "answer" }, ...answerParagraphs(answer)));
-  if (answer.abstained && answer.closest.length) {
+  if ((declined || uncertain) && answer.closest.length) {
     item.append(el("h3", { text: "Passages les plus proches" }));
     const list = el("ul");
     for (const hit of answer.closest) {
@@ -260,7 +297,7 @@ async function openSlide(id) {
   const card = $("#slide");
   card.textContent = "";
   card.append(el("h3", { text: `Diapositive ${data.slide} — ${data.title}` }));
-  card.append(el("div", { class: "slide-text", text: data.text }));
+  card.append(slideBody(data, null));
   if (data.entities.length) {
     card.append(el("h4", { text: "Notions mentionnées" }));
     const list = el("ul");

@@ -13,6 +13,7 @@
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,13 +25,23 @@ import simplemma
 
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
-from kg.qa.analysis import Analysis, Message, analyse
+from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
 from kg.qa.citations import Citation, CitationBook
+from kg.qa.conversation import (
+    GREETING_REPLY,
+    REPHRASE_REPLY,
+    THANKS_REPLY,
+    Reply,
+    clarification,
+    refers_back,
+    says_nothing,
+    social_reply,
+)
 from kg.qa.facts import FactIndex, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
-from kg.qa.suggestions import suggest
-from kg.qa.wording import candidate_text
+from kg.qa.suggestions import questions_about, suggest
+from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sentence_spans
 
@@ -67,6 +78,7 @@ class Answer:
     level: Level = Level.UNSURE
     suggestions: list[str] = field(default_factory=list)
     closest: list[Hit] = field(default_factory=list)
+    reply: Reply = Reply.ANSWER  # what kind of turn this is (an answer, a question back…)
 
 
 @dataclass
@@ -130,12 +142,66 @@ class QuestionAnswerer:
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
         )
+        self.class_labels = {
+            str(row["term"]).rsplit("#", 1)[-1]: str(row["label"])
+            for row in reader.queries.run("labels")
+        }
+        self.examples: list[str] = []  # the questions offered when there is nothing to answer
 
     # ------------------------------------------------------------------ main entry
 
-    def ask(self, question: str, history: list[Message] | None = None) -> Answer:
-        reading = self.read(question, history or [])
-        return self.decide(reading, reading.scored(self.model))
+    def ask(
+        self, question: str, history: list[Message] | None = None, model: QAModel | None = None
+    ) -> Answer:
+        """The answer to a question in its conversation, or the reply a turn that is not a
+        question about the course calls for (a greeting, a question back). ``model``
+        replaces the fitted model (cross-validation answers with the fold's)."""
+        model = model or self.model
+        history = history or []
+        reply = self._converse(question, history)
+        if reply is not None:
+            return reply
+        reading = self.read(question, history, model.fusion)
+        return self.decide(reading, reading.scored(model), model)
+
+    def _converse(self, question: str, history: list[Message]) -> Answer | None:
+        social = social_reply(question)
+        if social is not None:
+            text = GREETING_REPLY if social == Reply.GREETING else THANKS_REPLY
+            return self._reply(text, social, self.examples, abstained=False)
+        if says_nothing(question, self.reader.analyser):
+            return self._reply(REPHRASE_REPLY, Reply.REPHRASE, self.examples)
+        if history or not refers_back(question, self.reader.analyser):
+            return None
+        analysis = analyse(question, [], self.linker)
+        if analysis.own:
+            return None
+        relation = next(iter(analysis.relations), None)
+        kind, entities = self._subjects_of(relation)
+        suggestions = questions_about(self, entities, relation)[:3] or self.examples
+        return self._reply(clarification(kind), Reply.CLARIFICATION, suggestions)
+
+    def _reply(
+        self, text: str, kind: Reply, suggestions: list[str], abstained: bool = True
+    ) -> Answer:
+        return Answer(
+            text, [], [], [], 0.0, abstained, AnswerType.OTHER, Level.UNSURE, suggestions, [], kind
+        )
+
+    def _subjects_of(self, relation: str | None) -> tuple[str | None, list[LinkedEntity]]:
+        """The kind of thing a relation is said of (« produit » for a licence), and a few of
+        the entities the graph says it of."""
+        if relation is None:
+            return None, []
+        subjects = sorted(
+            {e for (e, p) in self.linker.stated_in if p == relation and e in self.linker.entities}
+        )
+        entities = [self.linker.entities[e] for e in subjects]
+        kinds = Counter(e.type for e in entities)
+        if not kinds:
+            return None, []
+        kind = kinds.most_common(1)[0][0]
+        return self.class_labels.get(kind), [e for e in entities if e.type == kind][:3]
 
     def read(
         self, question: str, history: list[Message], fusion: FusionWeights | None = None
@@ -215,15 +281,18 @@ class QuestionAnswerer:
         confidence = scored.confidence
         best = scored.best
         if best is None or confidence < model.decline_below:
+            closest = reading.hits[:3]
             return Answer(
-                DECLINED,
+                self._declined(closest),
                 [],
                 [],
                 analysis.specific,
                 round(confidence, 3),
                 True,
                 analysis.answer_type,
-                closest=reading.hits[:3],
+                suggestions=self._rephrasings(closest),
+                closest=closest,
+                reply=Reply.DECLINED,
             )
         book = CitationBook()
         lines = [self._line(reading, best, scored, book)]
@@ -243,6 +312,35 @@ class QuestionAnswerer:
             suggestions=suggest(self, analysis),
             closest=reading.hits[:3] if level != Level.SURE else [],
         )
+
+    def _declined(self, closest: list[Hit]) -> str:
+        """The refusal, and what the course covers nearest to the question."""
+        titles = list(dict.fromkeys(self._topic(h.title) for h in closest))[:2]
+        if not titles:
+            return DECLINED
+        near = " et ".join(f"« {t} »" for t in titles)
+        return f"{DECLINED} Le cours traite de sujets proches : {near}."
+
+    def _topic(self, title: str) -> str:
+        """A slide's title as a topic: the name of what it is about, or its words."""
+        named = self.linker.link_exact(title)
+        return named[0].label if named else capitalise(title.lower())
+
+    def _rephrasings(self, closest: list[Hit]) -> list[str]:
+        """Two questions the course answers, about what the closest slides speak of."""
+        entities: list[LinkedEntity] = []
+        for hit in closest:
+            named = sorted(
+                (
+                    self.linker.entities[e]
+                    for e, where in self.linker.mentions.items()
+                    if hit.id in where and e in self.linker.entities and e not in GENERIC_ENTITIES
+                ),
+                key=lambda e: (len(self.linker.mentions[e.id]), e.label),
+            )
+            entities += [e for e in named[:1] if e not in entities]
+        found = questions_about(self, entities)
+        return list(dict.fromkeys([*found, *self.examples]))[:2]
 
     def _line(self, reading: Reading, index: int, scored: Scored, book: CitationBook) -> str:
         """One candidate's text, closed by a full stop and its citation marks."""

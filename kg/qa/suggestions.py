@@ -54,6 +54,21 @@ def suggest(answerer: "QuestionAnswerer", analysis: Analysis) -> list[str]:
     return suggestions
 
 
+def questions_about(
+    answerer: "QuestionAnswerer", entities: list[LinkedEntity], relation: str | None = None
+) -> list[str]:
+    """For each entity, one question the graph answers about it (on ``relation`` when given)."""
+    found: list[str] = []
+    for entity in entities:
+        for wanted, template in TEMPLATES.get(entity.type, []):
+            if relation not in (None, wanted):
+                continue
+            if (entity.id, wanted) in answerer.linker.stated_in:
+                found.append(template.format(x=entity.label, the=noun(entity), of=of(entity)))
+                break
+    return list(dict.fromkeys(found))
+
+
 def example_questions(answerer: "QuestionAnswerer") -> list[str]:
     """Four questions for the empty chat screen, chosen from the graph: a definition, a
     licence (the product with the most sources for it), a comparison and a history question."""

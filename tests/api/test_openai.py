@@ -26,7 +26,7 @@ def test_streaming_gives_the_same_answer(live_server):
     text = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
     whole = client.chat.completions.create(model="virtukg", messages=messages)
     assert text == whole.choices[0].message.content
-    assert "Licence de Xen : GPL" in text
+    assert "Xen est distribué sous licence GPL" in text
 
 
 def test_chat_errors_are_json(client):
@@ -43,6 +43,6 @@ def test_declined_answers_say_so_to_chat_clients(client):
         json={"messages": [{"role": "user", "content": "Qui a gagné la coupe du monde 2018 ?"}]},
     ).json()
     assert body["abstained"] is True
-    assert (
-        body["choices"][0]["message"]["content"] == "Je n'ai pas trouvé la réponse dans le cours."
+    assert body["choices"][0]["message"]["content"].startswith(
+        "Je n'ai pas trouvé la réponse dans le cours."
     )

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kg.kb import KnowledgeBase
-from kg.qa import DECLINED, Level, Message
+from kg.qa import DECLINED, Level, Message, Reply
 from kg.qa.analysis import AnswerType, analyse, answer_type
 from kg.qa.model import ModelError, QAModel
 from kg.text import normalise, without_course_references
@@ -237,7 +237,8 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 def test_questions_about_what_the_course_does_not_cover_are_declined(kb, question):
     answer = kb.ask(question)
     assert answer.abstained, (question, answer.answer, answer.confidence)
-    assert answer.answer == DECLINED and answer.level == Level.UNSURE
+    assert answer.answer.startswith(DECLINED) and answer.level == Level.UNSURE
+    assert answer.reply == Reply.DECLINED and len(answer.suggestions) == 2
     assert answer.citations == [] and answer.facts == []
     assert answer.closest and answer.confidence < kb.answerer.model.decline_below
 
@@ -337,3 +338,47 @@ def test_the_model_round_trips(tmp_path, kb):
     path = tmp_path / "model.json"
     kb.answerer.model.save(path)
     assert QAModel.load(path) == kb.answerer.model
+
+
+@pytest.mark.parametrize("message", ["bonjour", "Bonjour !", "salut", "Bonsoir tout le monde"])
+def test_greetings_get_a_short_reply_and_examples(kb, message):
+    answer = kb.ask(message)
+    assert answer.reply == Reply.GREETING and not answer.citations
+    assert answer.suggestions == kb.example_questions()
+
+
+@pytest.mark.parametrize("message", ["merci", "Merci beaucoup !", "ok merci, au revoir"])
+def test_thanks_get_a_short_reply(kb, message):
+    assert kb.ask(message).reply == Reply.THANKS
+
+
+@pytest.mark.parametrize("message", ["x", "???", "et alors", "ok"])
+def test_a_message_that_says_nothing_is_asked_to_be_rephrased(kb, message):
+    answer = kb.ask(message)
+    assert answer.reply == Reply.REPHRASE and answer.abstained
+    assert "reformuler" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "about"),
+    [
+        ("Et sa licence ?", "produit", "licence"),
+        ("Et son mode d'installation ?", "produit", "installe"),
+        ("Quel est son fondateur ?", None, None),
+    ],
+)
+def test_a_first_message_that_refers_back_gets_a_question_back(kb, message, kind, about):
+    answer = kb.ask(message)
+    assert answer.reply == Reply.CLARIFICATION and answer.abstained
+    assert answer.answer.startswith("De quel")
+    if kind:
+        assert kind in answer.answer
+        assert answer.suggestions and all(about in s for s in answer.suggestions)
+        for suggestion in answer.suggestions:
+            assert not kb.ask(suggestion).abstained, suggestion
+
+
+def test_the_same_message_within_a_conversation_is_answered(kb):
+    history = [Message("user", "Présente-moi OpenVZ."), Message("assistant", "OpenVZ …")]
+    answer = kb.ask("Et sa licence ?", history)
+    assert answer.reply == Reply.ANSWER and "GPL" in answer.answer

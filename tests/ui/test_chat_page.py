@@ -2,6 +2,7 @@
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -51,9 +52,64 @@ def test_a_follow_up_uses_the_conversation(page: Page):
     page.goto("/")
     ask(page, "Qu'est-ce que Xen ?")
     ask(page, "Et sa licence ?")
-    expect(page.locator(".message.assistant").last).to_contain_text("Licence de Xen : GPL")
+    expect(page.locator(".message.assistant").last).to_contain_text("sous licence GPL")
     page.get_by_role("button", name="Nouvelle conversation").click()
     expect(page.locator(".message")).to_have_count(0)
+
+
+def test_a_table_row_citation_opens_the_table_with_the_row_marked(page: Page):
+    page.goto("/")
+    ask(page, "Sous quelle licence KVM est-il distribué ?")
+    page.locator(".message.assistant").last.locator("button.chip").first.click()
+    dialog = page.locator("#citation")
+    expect(dialog.locator("table th").first).to_have_text("Produits")
+    cited = dialog.locator("tr.cited")
+    expect(cited).to_have_count(1)
+    expect(cited).to_contain_text("KVM")
+    expect(cited).to_contain_text("GPL")
+    screenshot(page, "citation-table-desktop")
+    page.keyboard.press("Escape")
+
+
+def test_a_first_message_that_refers_back_gets_a_question_back(page: Page):
+    page.goto("/")
+    ask(page, "Et son mode d'installation ?")
+    reply = page.locator(".message.assistant").last
+    expect(reply).to_contain_text("De quel produit parlez-vous ?")
+    suggestion = reply.locator(".actions button", has_text="installe").first
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    expect(page.locator(".message.assistant").last).to_contain_text("en mode", timeout=20_000)
+
+
+def test_greetings_and_thanks_get_a_short_reply(page: Page):
+    page.goto("/")
+    ask(page, "Bonjour !")
+    reply = page.locator(".message.assistant").last
+    expect(reply).to_contain_text("Bonjour")
+    expect(reply.locator(".actions button")).not_to_have_count(1)
+    ask(page, "merci beaucoup")
+    expect(page.locator(".message.assistant").last).to_contain_text("Avec plaisir")
+
+
+def test_an_uncertain_answer_says_so_and_shows_the_closest_slides(page: Page, live_server: str):
+    candidates = [
+        "Quel est le chiffre d'affaires de VMware ?",
+        "Combien d'employés compte VMware ?",
+        "Quel support des processeurs KVM demande-t-il ?",
+        "Quelles extensions matérielles faut-il pour utiliser KVM ?",
+    ]
+    levels = {
+        q: httpx.post(f"{live_server}/api/ask", json={"question": q}, timeout=20).json()["level"]
+        for q in candidates
+    }
+    question = next(q for q, level in levels.items() if level == "probable")
+    page.goto("/")
+    ask(page, question)
+    answer = page.locator(".message.assistant").last
+    expect(answer).to_have_class(re.compile("uncertain"))
+    expect(answer.locator(".badge")).to_contain_text("Réponse incertaine")
+    expect(answer.get_by_text("Passages les plus proches")).to_be_visible()
 
 
 def test_out_of_scope_questions_are_declined_visibly(page: Page):
@@ -61,7 +117,9 @@ def test_out_of_scope_questions_are_declined_visibly(page: Page):
     ask(page, "Quelle est la recette de la tarte tatin ?")
     declined = page.locator(".message.declined").last
     expect(declined).to_contain_text("Je n'ai pas trouvé la réponse dans le cours.")
+    expect(declined).to_contain_text("Le cours traite de sujets proches")
     expect(declined.get_by_text("Passages les plus proches")).to_be_visible()
+    expect(declined.locator(".actions button").first).to_contain_text("?")
 
 
 def test_answers_never_inject_html(page: Page):
