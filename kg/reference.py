@@ -6,7 +6,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, VKG
 
 
 def _short(term: URIRef) -> str:
@@ -21,6 +21,26 @@ def _text(graph: Graph, term: URIRef, predicate: URIRef, language: str) -> str:
         str(v) for v in graph.objects(term, predicate) if getattr(v, "language", None) == language
     ]
     return " ; ".join(sorted(values))
+
+
+PROVENANCE_QUERY = """SELECT ?licence ?slide ?start ?end WHERE {
+  GRAPH ?passage {
+    ?fact a rdf:Statement ; rdf:subject res:product-wine ; rdf:predicate vkg:licence ;
+          rdf:object ?l ; vkg:startOffset ?start ; vkg:endOffset ?end .
+  }
+  ?l skos:prefLabel ?licence . ?passage vkg:slide ?slide .
+}"""
+PROVENANCE = (
+    "<h2>Provenance</h2><p>Chaque fait est rangé dans le graphe nommé du passage (la "
+    "diapositive) d’où il a été lu. Il y est aussi décrit par une déclaration réifiée "
+    "(<code>rdf:Statement</code> : <code>rdf:subject</code>, <code>rdf:predicate</code>, "
+    "<code>rdf:object</code>) qui porte les positions, dans le fichier source, de la phrase "
+    "ou de la ligne de tableau lue (<code>vkg:startOffset</code>, <code>vkg:endOffset</code>). "
+    "La réification plutôt que RDF-star : tout magasin SPARQL 1.1 la lit. Les tableaux sont "
+    "décrits ligne par ligne (<code>vkg:Table</code>, <code>vkg:TableRow</code>, "
+    "<code>vkg:cell</code>). Par exemple, les licences de Wine et d’où elles viennent :</p>"
+    f"<pre>{escape(PROVENANCE_QUERY)}</pre>"
+)
 
 
 def reference_html(ontology_file: Path) -> str:
@@ -51,6 +71,7 @@ def reference_html(ontology_file: Path) -> str:
                     or _text(graph, term, SKOS.definition, "en")
                 ),
                 escape(_text(graph, term, SKOS.altLabel, "fr")),
+                escape(_text(graph, term, VKG.answerPattern, "fr")),
                 f"<code>{escape(parents)}</code>" if parents else "",
             ]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -61,7 +82,8 @@ def reference_html(ontology_file: Path) -> str:
                 "Libellé (fr)",
                 "Label (en)",
                 "Définition",
-                "Synonymes, indices",
+                "Synonymes",
+                "Formulation d'une réponse",
                 "Hérite de",
             )
         )
@@ -77,6 +99,7 @@ def reference_html(ontology_file: Path) -> str:
         "<h1>Vocabulaire VirtuKG</h1>"
         "<p>Généré depuis <code>ontology/virtukg.ttl</code>. "
         '<a href="/api/ontology">Turtle</a> · <a href="/">Retour à l’assistant</a></p>'
+        + PROVENANCE
         + "".join(sections)
         + "</main></body></html>"
     )

@@ -74,3 +74,18 @@ def test_a_sentence_fact_points_at_its_sentence(store, deck_text):
     assert _read(deck_text, row["start"], row["end"]) == (
         "Le module est intégré dans le noyau Linux depuis la version 2.6.20."
     )
+
+
+def test_the_documented_provenance_query_gives_each_fact_with_its_offsets(store, deck_text):
+    from kg.reference import PROVENANCE_QUERY, reference_html
+    from tests.conftest import ONTOLOGY_DIR
+
+    rows = store.select(PROVENANCE_QUERY)
+    found = {(str(r["licence"]), int(str(r["slide"]))) for r in rows}
+    assert found == {("GPL", 33), ("LGPL", 44)}
+    for row in rows:
+        assert str(row["licence"]) in _read(deck_text, row["start"], row["end"])
+    page = reference_html(ONTOLOGY_DIR / "virtukg.ttl")
+    assert "rdf:Statement" in page and "vkg:startOffset" in page
+    readme = (ONTOLOGY_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert PROVENANCE_QUERY.splitlines()[1].strip() in readme
