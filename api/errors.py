@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from kg.kb import UnknownEntity, UnknownPassage
-from kg.sparql import SparqlError
+from kg.sparql import SparqlError, syntax_message
 from kg.store import QueryError
 
 log = logging.getLogger("api")
@@ -72,7 +72,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def query(_: Request, error: QueryError) -> JSONResponse:
-        return error_body(400, "syntax", f"malformed SPARQL: {error}")
+        return error_body(400, "syntax", syntax_message(str(error)))
 
     @app.exception_handler(HTTPException)
     async def http(_: Request, error: HTTPException) -> JSONResponse:

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body, install_error_handlers
+from api.navigation import with_navigation
 from api.routers import chat, course, entities, health, page, qa, sparql
 from api.settings import ApiSettings
 from kg import __version__
@@ -169,13 +170,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="VirtuKG — API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+        return HTMLResponse(with_navigation(bytes(page.body).decode(), "docs", stylesheet=False))
 
     return app
 

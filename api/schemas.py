@@ -37,6 +37,10 @@ class EntityOut(BaseModel):
     type: str
 
 
+class NodeOut(EntityOut):
+    type_label: str = Field(description="The French name of its class (« produit »).")
+
+
 class CitationOut(HitOut):
     number: int = Field(description="The [n] marker the answer uses for this passage.")
     sentence: str = Field(description="The cited sentence of the passage.")
@@ -72,7 +76,7 @@ class SearchResponse(BaseModel):
 
 class EntityList(BaseModel):
     query: str
-    entities: list[EntityOut]
+    entities: list[NodeOut]
 
 
 class EntityCardOut(BaseModel):
@@ -80,21 +84,23 @@ class EntityCardOut(BaseModel):
     iri: str
     label: str
     types: list[str]
+    type_labels: list[str] = Field(description="The French names of its classes.")
     alt_labels: list[str]
     definitions: list[str]
     facts: list[FactOut]
     passages: list[str]
-    neighbours: list[EntityOut]
+    neighbours: list[NodeOut]
 
 
 class EdgeOut(BaseModel):
     source: str
     predicate: str
     target: str
+    label: str = Field("", description="The French name of the relation (« fork de »).")
 
 
 class GraphOut(BaseModel):
-    nodes: list[EntityOut]
+    nodes: list[NodeOut]
     edges: list[EdgeOut]
 
 

@@ -10,7 +10,7 @@ from kg import artifacts
 from kg.config import Settings
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
-from kg.namespaces import RES, local_id, passage_iri
+from kg.namespaces import RES, VKG, local_id, passage_iri
 from kg.network import Edge, EntityNetwork
 from kg.qa import Answer, Message, QuestionAnswerer
 from kg.qa.candidates import CandidateReader
@@ -122,6 +122,10 @@ class KnowledgeBase:
             self.passages, self.searcher, self.linker, reader, self.facts, model
         )
         self.answerer.examples = example_questions(self.answerer)
+        self._relation_labels = {
+            prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]: wording.label
+            for prop, wording in self.facts.wording.items()
+        }
 
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
         """A short French answer with its citations, facts and confidence (or a refusal)."""
@@ -208,6 +212,32 @@ class KnowledgeBase:
         ]
         return sorted(found, key=lambda e: (e.type, e.label))
 
+    def class_label(self, class_name: str) -> str:
+        """The French name of a class of the vocabulary (« produit » for Product)."""
+        return self.answerer.class_labels.get(class_name, class_name)
+
+    def relation_label(self, predicate: str) -> str:
+        """The French name of a relation, from its IRI or its local name (« fork de »)."""
+        if predicate in self.facts.wording:
+            return self.facts.label(predicate)
+        return self._relation_labels.get(predicate, predicate)
+
+    def node(self, node_id: str) -> LinkedEntity:
+        """An entity or any other labelled node of the graph (an event), by id."""
+        entity = self.linker.entities.get(node_id)
+        if entity is not None:
+            return entity
+        data = self.network.graph.nodes.get(node_id, {})
+        return LinkedEntity(node_id, str(data.get("label", node_id)), str(data.get("type", "")))
+
+    def labels(self) -> dict[str, str]:
+        """The French label of every labelled resource, class and relation, by IRI."""
+        found = {str(RES[e.id]): e.label for e in self.linker.entities.values()}
+        found |= {str(VKG[name]): label for name, label in self.answerer.class_labels.items()}
+        found |= {prop: w.label for prop, w in self.facts.wording.items()}
+        found |= {str(passage_iri(p.id)): f"diapositive {p.slide}" for p in self.passages.values()}
+        return found
+
     def passage_tables(self, passage_id: str) -> list[Table]:
         """The tables of a passage as the extraction read them: header first, each row with its
         cells and its offsets in the source file (what a citation of that row points at)."""
@@ -227,13 +257,19 @@ class KnowledgeBase:
     def find_entities(
         self, text: str, entity_type: str | None = None, limit: int = 10
     ) -> list[LinkedEntity]:
-        """Entities whose label or synonym contains ``text`` (prefix matches first)."""
+        """Entities whose label or synonym contains ``text`` (prefix matches first), then the
+        members of the classes whose French name it gives (« licence » → GPL, LGPL…)."""
         wanted = normalise(text)
+        classes = {
+            name for name, label in self.answerer.class_labels.items() if normalise(label) == wanted
+        }
         scored: dict[str, tuple[int, int, str]] = {}
         for entity_id, labels in self._labels.items():
             entity = self.linker.entities.get(entity_id)
             if entity is None or (entity_type and entity.type != entity_type):
                 continue
+            if entity.type in classes:
+                scored[entity_id] = (2, 0, entity.label)
             for label in labels:
                 folded = normalise(label)
                 if wanted in folded:

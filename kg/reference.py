@@ -65,11 +65,7 @@ def reference_html(ontology_file: Path) -> str:
             cells = [
                 f"<code>{escape(_short(term))}</code>",
                 escape(_text(graph, term, RDFS.label, "fr")),
-                escape(_text(graph, term, RDFS.label, "en")),
-                escape(
-                    _text(graph, term, SKOS.definition, "fr")
-                    or _text(graph, term, SKOS.definition, "en")
-                ),
+                escape(_text(graph, term, SKOS.definition, "fr")),
                 escape(_text(graph, term, SKOS.altLabel, "fr")),
                 escape(_text(graph, term, VKG.answerPattern, "fr")),
                 f"<code>{escape(parents)}</code>" if parents else "",
@@ -79,8 +75,7 @@ def reference_html(ontology_file: Path) -> str:
             f'<th scope="col">{h}</th>'
             for h in (
                 "Terme",
-                "Libellé (fr)",
-                "Label (en)",
+                "Libellé",
                 "Définition",
                 "Synonymes",
                 "Formulation d'une réponse",
@@ -88,17 +83,19 @@ def reference_html(ontology_file: Path) -> str:
             )
         )
         sections.append(
-            f"<h2>{title} ({len(terms)})</h2><table><thead><tr>{header}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f'<h2 id="{title.lower()}">{title} ({len(terms)})</h2>'
+            f'<div class="table-scroll" role="region" aria-labelledby="{title.lower()}" '
+            f'tabindex="0"><table><thead><tr>{header}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Vocabulaire VirtuKG</title>"
-        '<link rel="stylesheet" href="/static/style.css"></head><body><main>'
+        "<title>Vocabulaire VirtuKG</title></head><body>"
+        '<main id="main" tabindex="-1" class="reference">'
         "<h1>Vocabulaire VirtuKG</h1>"
         "<p>Généré depuis <code>ontology/virtukg.ttl</code>. "
-        '<a href="/api/ontology">Turtle</a> · <a href="/">Retour à l’assistant</a></p>'
+        '<a href="/api/ontology">Télécharger en Turtle</a></p>'
         + PROVENANCE
         + "".join(sections)
         + "</main></body></html>"

@@ -224,11 +224,27 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
         )
         return SparqlResult(media_type, serialised or b"")
     except SyntaxError as error:
-        raise SparqlError("syntax", f"malformed query: {error}") from error
+        raise SparqlError("syntax", syntax_message(str(error))) from error
     except (OSError, RuntimeError, ValueError) as error:
         if isinstance(error, SparqlError):
             raise
         raise SparqlError("syntax", f"the query cannot be evaluated: {error}") from error
+
+
+_PARSER_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:?\s*(.*)", re.DOTALL)
+
+
+def syntax_message(parser: str) -> str:
+    """A parser's message, said in French with the line and the column it points at."""
+    found = _PARSER_POSITION.search(parser)
+    if not found:
+        return f"requête SPARQL mal formée : {parser}"
+    line, column, detail = found.groups()
+    expected = detail.replace("expected one of", "attendu : l'un de")
+    expected = expected.replace("expected", "attendu :").strip()
+    return f"requête SPARQL mal formée, ligne {line}, colonne {column}" + (
+        f" ({expected})" if expected else ""
+    )
 
 
 def _check_rows(count: int, limit: int) -> None:

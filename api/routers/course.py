@@ -19,6 +19,7 @@ class PassageSummary(BaseModel):
     slide: int
     title: str
     section: str
+    excerpt: str = Field(description="The first words of the slide, after its title.")
 
 
 class TableRowOut(BaseModel):
@@ -43,7 +44,22 @@ class PassageOut(PassageSummary):
 @router.get("/passages", response_model=list[PassageSummary])
 def passages(kb: KB) -> list[PassageSummary]:
     """Every passage of the course, in document and slide order."""
-    return [PassageSummary.model_validate(p, from_attributes=True) for p in kb.passages.values()]
+    return [
+        PassageSummary(
+            id=p.id,
+            document=p.document,
+            slide=p.slide,
+            title=p.title,
+            section=p.section,
+            excerpt=_excerpt(p.text.removeprefix(p.title)),
+        )
+        for p in kb.passages.values()
+    ]
+
+
+def _excerpt(text: str, words: int = 8) -> str:
+    found = text.split()
+    return " ".join(found[:words]) + (" …" if len(found) > words else "")
 
 
 @router.get(
@@ -61,6 +77,7 @@ def passage(
         slide=found.slide,
         title=found.title,
         section=found.section,
+        excerpt=_excerpt(found.text.removeprefix(found.title)),
         text=found.text,
         start=found.start,
         end=found.end,

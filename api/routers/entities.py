@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import KB
 from api.errors import ERROR_RESPONSES
+from api.navigation import with_navigation
 from api.negotiation import best_match
-from api.schemas import EdgeOut, EntityCardOut, EntityList, EntityOut, FactOut, GraphOut, PathOut
+from api.schemas import EdgeOut, EntityCardOut, EntityList, FactOut, GraphOut, NodeOut, PathOut
+from kg.network import Edge
 from kg.reference import reference_html
 
 router = APIRouter(prefix="/api", tags=["graph"], responses={422: ERROR_RESPONSES[422]})
@@ -25,11 +27,20 @@ DUMP_FORMATS = {
 ENTITY_ID = r"^[a-z]+-[a-z0-9-]+$"
 
 
-def _entity(kb: KB, entity_id: str) -> EntityOut:
-    entity = kb.linker.entities.get(entity_id)
-    if entity is None:
-        return EntityOut(id=entity_id, label=entity_id, type="")
-    return EntityOut(id=entity.id, label=entity.label, type=entity.type)
+def _entity(kb: KB, entity_id: str) -> NodeOut:
+    node = kb.node(entity_id)
+    return NodeOut(
+        id=node.id, label=node.label, type=node.type, type_label=kb.class_label(node.type)
+    )
+
+
+def _edge(kb: KB, edge: Edge) -> EdgeOut:
+    return EdgeOut(
+        source=edge.source,
+        predicate=edge.predicate,
+        target=edge.target,
+        label=kb.relation_label(edge.predicate),
+    )
 
 
 @router.get("/entities", response_model=EntityList)
@@ -41,7 +52,7 @@ def find_entities(
 ) -> EntityList:
     """Entities whose label or synonym contains q (autocomplete)."""
     found = kb.find_entities(q, type, limit)
-    return EntityList(query=q, entities=[EntityOut.model_validate(asdict(e)) for e in found])
+    return EntityList(query=q, entities=[_entity(kb, e.id) for e in found])
 
 
 @router.get(
@@ -69,6 +80,7 @@ def entity_card(
         iri=card.iri,
         label=card.label,
         types=card.types,
+        type_labels=[kb.class_label(t) for t in card.types],
         alt_labels=card.alt_labels,
         definitions=card.definitions,
         facts=[FactOut.model_validate(asdict(f)) for f in card.facts],
@@ -87,7 +99,7 @@ def neighbours(
     nodes, edges = kb.neighbours(entity_id, depth)
     return GraphOut(
         nodes=[_entity(kb, n) for n in nodes],
-        edges=[EdgeOut.model_validate(asdict(e)) for e in edges],
+        edges=[_edge(kb, e) for e in edges],
     )
 
 
@@ -103,7 +115,7 @@ def path(
         source=source,
         target=target,
         found=bool(edges) or source == target,
-        edges=[EdgeOut.model_validate(asdict(e)) for e in edges],
+        edges=[_edge(kb, e) for e in edges],
     )
 
 
@@ -117,10 +129,18 @@ def dump(
     return Response(kb.store.dump(name), media_type=media)
 
 
+@router.get("/labels", response_model=dict[str, str])
+def labels(kb: KB) -> dict[str, str]:
+    """The French label of every labelled resource, class and relation, by IRI (to show
+    labels beside the IRIs of SPARQL results)."""
+    return kb.labels()
+
+
 @router.get("/ontology/reference", response_class=HTMLResponse)
 def ontology_reference(kb: KB) -> HTMLResponse:
     """The vocabulary as a readable page: classes and properties, French and English."""
-    return HTMLResponse(reference_html(kb.settings.ontology_dir / "virtukg.ttl"))
+    page = reference_html(kb.settings.ontology_dir / "virtukg.ttl")
+    return HTMLResponse(with_navigation(page, "vocabulary"))
 
 
 @router.get("/ontology", responses={200: {"content": {"text/turtle": {}}}})

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import KB
 
@@ -14,6 +14,7 @@ INDEX = Path(__file__).resolve().parent.parent / "static" / "index.html"
 
 class NamedQuery(BaseModel):
     name: str
+    title: str = Field(description="What the query gives, in French (its first comment line).")
     query: str
 
 
@@ -31,4 +32,9 @@ def examples(kb: KB) -> list[str]:
 @router.get("/api/queries", response_model=list[NamedQuery])
 def queries(kb: KB) -> list[NamedQuery]:
     """The named SPARQL queries of ``ontology/queries/``, for the query editor."""
-    return [NamedQuery(name=name, query=text) for name, text in sorted(kb.queries.texts.items())]
+    return [
+        NamedQuery(name=name, title=kb.queries.title(name), query=text)
+        for name, text in sorted(
+            kb.queries.texts.items(), key=lambda item: kb.queries.title(item[0])
+        )
+    ]

@@ -3,7 +3,6 @@
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
-const history = [];
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -39,8 +38,26 @@ function showView() {
   if (current === "explore" && arg) openEntity(decodeURIComponent(arg));
   if (current === "course") loadCourse(arg && decodeURIComponent(arg));
   if (current === "sparql") loadQueries();
+  return current;
 }
-window.addEventListener("hashchange", showView);
+window.addEventListener("hashchange", () => {
+  // Following a link moves the focus to what it opened, not to <body>.
+  const current = showView();
+  if (current !== "chat" && !location.hash.includes("/")) focusOn($(`#view-${current} h2`));
+});
+
+function focusOn(node) {
+  if (!node) return;
+  if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+  node.scrollIntoView({ block: "start" });
+  node.focus({ preventScroll: true });
+}
+
+// A slide id ends with its number: virtualisation-s40 → diapositive 40.
+function slideOf(passageId) {
+  const match = /-s0*(\d+)$/.exec(passageId);
+  return match ? `diapositive ${match[1]}` : passageId;
+}
 
 // ------------------------------------------------------------------ chat
 
@@ -58,7 +75,8 @@ function slideBody(passage, cited) {
         const cells = row.cells.map((c) => el("td", {}, hit ? el("mark", { text: c }) : c));
         body.append(el("tr", hit ? { class: "cited", "aria-current": "true" } : {}, ...cells));
       }
-      box.append(el("div", { class: "table-scroll" }, el("table", {}, head, body)));
+      box.append(el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Tableau de la diapositive" },
+        el("table", {}, head, body)));
     }
     return box;
   }
@@ -170,28 +188,64 @@ function renderAnswer(answer) {
   return item;
 }
 
+// The conversation lives in the browser's session: a reload or Back keeps it.
+const STORE = "virtukg.conversation";
+const turns = JSON.parse(sessionStorage.getItem(STORE) || "[]");
+let pending = false;
+
+function save() {
+  sessionStorage.setItem(STORE, JSON.stringify(turns));
+}
+
+function history() {
+  return turns.flatMap((t) => [
+    { role: "user", content: t.question },
+    { role: "assistant", content: t.answer.answer },
+  ]).slice(-20);
+}
+
+function setBusy(busy) {
+  pending = busy;
+  $("#send").disabled = busy;
+  $("#send").textContent = busy ? "Envoi…" : "Envoyer";
+  $("#waiting").hidden = !busy;
+  if (busy) $("#conversation").setAttribute("aria-busy", "true");
+  else $("#conversation").removeAttribute("aria-busy");
+}
+
+function showTurn(question, answer) {
+  $("#conversation").append(el("li", { class: "message user", text: question }));
+  const item = renderAnswer(answer);
+  $("#conversation").append(item);
+  return item;
+}
+
 async function ask(question) {
   question = question.trim();
-  if (!question) return;
+  if (!question || pending) return;
   $("#examples").hidden = true;
-  $("#conversation").append(el("li", { class: "message user", text: question }));
-  $("#question").value = "";
-  $("#waiting").hidden = false;
-  $("#conversation").setAttribute("aria-busy", "true");
+  $(".error-turn") && $(".error-turn").remove();
+  setBusy(true);
   try {
     const answer = await api("/api/ask", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ question, history: history.slice(-20) }),
+      body: JSON.stringify({ question, history: history() }),
     });
-    history.push({ role: "user", content: question }, { role: "assistant", content: answer.answer });
-    $("#conversation").append(renderAnswer(answer));
+    turns.push({ question, answer });
+    save();
+    if ($("#question").value.trim() === question) $("#question").value = "";
+    focusOn(showTurn(question, answer));
   } catch (error) {
-    $("#conversation").append(el("li", { class: "message declined", text: `Erreur : ${error.message}` }));
+    // The question stays in the box, and can be sent again.
+    $("#question").value = question;
+    const retry = el("button", { type: "button", text: "Réessayer", onclick: () => ask(question) });
+    const item = el("li", { class: "message declined error-turn", role: "alert" },
+      el("p", { text: `La question n'a pas pu être envoyée (${error.message}).` }), retry);
+    $("#conversation").append(item);
+    retry.focus();
   } finally {
-    $("#waiting").hidden = true;
-    $("#conversation").removeAttribute("aria-busy");
-    $("#question").focus();
+    setBusy(false);
   }
 }
 
@@ -202,7 +256,7 @@ async function loadExamples() {
   for (const question of await api("/api/examples")) {
     box.append(el("button", { type: "button", text: question, onclick: () => ask(question) }));
   }
-  box.hidden = $("#conversation").children.length > 0;
+  box.hidden = turns.length > 0;
 }
 
 $("#ask-form").addEventListener("submit", (event) => { event.preventDefault(); ask($("#question").value); });
@@ -210,11 +264,13 @@ $("#question").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); ask($("#question").value); }
 });
 $("#clear").addEventListener("click", () => {
-  history.length = 0;
+  turns.length = 0;
+  save();
   $("#conversation").textContent = "";
   loadExamples();
   $("#question").focus();
 });
+for (const turn of turns) showTurn(turn.question, turn.answer);
 
 // ------------------------------------------------------------------ explore
 
@@ -231,8 +287,13 @@ async function searchEntities() {
   list.textContent = "";
   if (!text) return;
   const found = await api(`/api/entities?q=${encodeURIComponent(text)}&limit=12`);
+  if (!found.entities.length) {
+    $("#entity-card").hidden = true;
+    list.append(el("li", { class: "hint", role: "status", text: `Aucune notion ne correspond à « ${text} ». Essayez un autre mot (un produit, une licence, un type de virtualisation…).` }));
+    return;
+  }
   for (const entity of found.entities) {
-    list.append(el("li", {}, el("a", { href: `#explore/${encodeURIComponent(entity.id)}`, text: `${entity.label} (${entity.type})` })));
+    list.append(el("li", {}, el("a", { href: `#explore/${encodeURIComponent(entity.id)}`, text: `${entity.label} (${entity.type_label})` })));
   }
 }
 
@@ -243,11 +304,13 @@ async function openEntity(id) {
     data = await api(`/api/entities/${encodeURIComponent(id)}`);
   } catch (error) {
     card.hidden = false;
-    card.textContent = `Notion introuvable : ${error.message}`;
+    card.textContent = "";
+    card.append(el("p", { role: "alert", text: "Cette notion n'existe pas dans le graphe. Cherchez-la par son nom ci-dessus." }));
     return;
   }
   card.textContent = "";
-  card.append(el("h3", { text: data.label }), el("p", { class: "type", text: data.types.join(", ") }));
+  const title = el("h3", { text: data.label });
+  card.append(title, el("p", { class: "type", text: data.type_labels.join(", ") }));
   if (data.alt_labels.length) card.append(el("p", { text: `Autres noms : ${data.alt_labels.join(", ")}` }));
   for (const definition of data.definitions) card.append(el("p", { text: definition }));
   if (data.facts.length) {
@@ -255,22 +318,31 @@ async function openEntity(id) {
     const list = el("ul");
     for (const fact of data.facts) {
       list.append(el("li", {}, `${fact.predicate} : ${fact.object} `,
-        el("a", { href: `#course/${encodeURIComponent(fact.source)}`, text: `(${fact.source})` })));
+        el("a", { href: `#course/${encodeURIComponent(fact.source)}`, text: `(${slideOf(fact.source)})` })));
     }
     card.append(list);
   }
   card.append(el("h4", { text: "Voisinage dans le graphe" }));
   card.append(el("div", { id: "graph", role: "img", "aria-label": `Graphe autour de ${data.label}` }));
   card.hidden = false;
+  focusOn(title);
   drawGraph(id);
 }
 
 async function drawGraph(id) {
   const graph = await api(`/api/graph/neighbours/${encodeURIComponent(id)}?depth=1`);
   if (typeof vis === "undefined") return;
-  const nodes = new vis.DataSet(graph.nodes.map((n) => ({ id: n.id, label: n.label, group: n.type })));
-  const edges = new vis.DataSet(graph.edges.map((e, i) => ({ id: i, from: e.source, to: e.target, label: e.predicate, arrows: "to" })));
-  const network = new vis.Network($("#graph"), { nodes, edges }, { physics: { stabilization: true }, edges: { font: { size: 10 } } });
+  const short = (text) => (text.length > 40 ? `${text.slice(0, 38)}…` : text);
+  const nodes = new vis.DataSet(graph.nodes.map((n) => ({
+    id: n.id, label: short(n.label), title: `${n.label} (${n.type_label})`, group: n.type,
+  })));
+  const edges = new vis.DataSet(graph.edges.map((e, i) => ({ id: i, from: e.source, to: e.target, label: e.label, arrows: "to" })));
+  window.explorerGraph = { nodes: nodes.get(), edges: edges.get() };
+  const network = new vis.Network($("#graph"), { nodes, edges }, {
+    physics: { solver: "barnesHut", barnesHut: { springLength: 170, avoidOverlap: 0.6 }, stabilization: { iterations: 300 } },
+    edges: { font: { size: 10 } },
+    nodes: { shape: "box", margin: 6, font: { size: 12 } },
+  });
   network.on("click", (params) => {
     if (params.nodes.length && params.nodes[0] !== id) location.hash = `#explore/${encodeURIComponent(params.nodes[0])}`;
   });
@@ -282,9 +354,14 @@ let courseLoaded = false;
 async function loadCourse(selected) {
   if (!courseLoaded) {
     const list = $("#slides");
-    for (const passage of await api("/api/passages")) {
+    const passages = await api("/api/passages");
+    const titles = passages.map((p) => p.title);
+    for (const passage of passages) {
+      // A title shared by several slides says how each one begins.
+      const repeated = titles.filter((t) => t === passage.title).length > 1;
+      const text = repeated ? `${passage.title} — ${passage.excerpt}` : passage.title;
       list.append(el("li", { value: String(passage.slide) }, el("a", {
-        href: `#course/${encodeURIComponent(passage.id)}`, text: passage.title,
+        href: `#course/${encodeURIComponent(passage.id)}`, text, "data-passage": passage.id,
       })));
     }
     courseLoaded = true;
@@ -293,20 +370,33 @@ async function loadCourse(selected) {
 }
 
 async function openSlide(id) {
-  const data = await api(`/api/passages/${encodeURIComponent(id)}`);
   const card = $("#slide");
+  let data;
+  try {
+    data = await api(`/api/passages/${encodeURIComponent(id)}`);
+  } catch (error) {
+    card.textContent = "";
+    card.append(el("p", { role: "alert", text: "Cette diapositive n'existe pas." }));
+    return;
+  }
   card.textContent = "";
-  card.append(el("h3", { text: `Diapositive ${data.slide} — ${data.title}` }));
+  const title = el("h3", { text: `Diapositive ${data.slide} — ${data.title}` });
+  card.append(title);
   card.append(slideBody(data, null));
   if (data.entities.length) {
     card.append(el("h4", { text: "Notions mentionnées" }));
     const list = el("ul");
     for (const entity of data.entities) {
-      list.append(el("li", {}, el("a", { href: `#explore/${encodeURIComponent(entity.id)}`, text: `${entity.label} (${entity.type})` })));
+      list.append(el("li", {}, el("a", { href: `#explore/${encodeURIComponent(entity.id)}`, text: entity.label })));
     }
     card.append(list);
   }
-  card.hidden = false;
+  for (const link of document.querySelectorAll("#slides a")) {
+    if (link.dataset.passage === id) link.setAttribute("aria-current", "true");
+    else link.removeAttribute("aria-current");
+  }
+  // On a phone the slide is below the list: bring it into view.
+  focusOn(title);
 }
 
 // ------------------------------------------------------------------ sparql
@@ -316,7 +406,7 @@ async function loadQueries() {
   if (queriesLoaded) return;
   const select = $("#sparql-example");
   const queries = await api("/api/queries");
-  for (const query of queries) select.append(el("option", { value: query.query, text: query.name }));
+  for (const query of queries) select.append(el("option", { value: query.query, text: query.title }));
   select.addEventListener("change", () => { $("#sparql-query").value = select.value; });
   if (queries.length) $("#sparql-query").value = queries[0].query;
   queriesLoaded = true;
@@ -351,14 +441,39 @@ $("#sparql-form").addEventListener("submit", async (event) => {
   if ("boolean" in data) { status.textContent = `Réponse : ${data.boolean ? "vrai" : "faux"}`; return; }
   const variables = data.head.vars;
   const rows = data.results.bindings;
-  status.textContent = `${rows.length} ligne(s)`;
+  const shown = rows.slice(0, SHOWN_ROWS);
+  status.textContent = rows.length > shown.length
+    ? `${rows.length} lignes : les ${shown.length} premières sont affichées (le CSV les contient toutes).`
+    : `${rows.length} ligne${rows.length > 1 ? "s" : ""}`;
+  const names = await labels();
   table.append(el("thead", {}, el("tr", {}, ...variables.map((v) => el("th", { scope: "col", text: v })))));
   const body = el("tbody");
-  for (const row of rows.slice(0, 500)) {
-    body.append(el("tr", {}, ...variables.map((v) => el("td", { text: row[v] ? row[v].value : "" }))));
+  for (const row of shown) {
+    body.append(el("tr", {}, ...variables.map((v) => el("td", {}, ...cell(row[v], names)))));
   }
   table.append(body);
 });
+
+const SHOWN_ROWS = 500;
+let labelCache;
+async function labels() {
+  if (!labelCache) labelCache = await api("/api/labels").catch(() => ({}));
+  return labelCache;
+}
+
+// A result cell: an IRI shows its label, with the IRI itself beside it.
+function cell(value, names) {
+  if (!value) return [""];
+  if (value.type !== "uri") return [value.value];
+  const label = names[value.value];
+  const entity = /\/id\/((?!passage-|statement-|row-|table-)[a-z]+-[a-z0-9-]+)$/.exec(value.value);
+  const iri = el("code", { class: "iri", text: value.value });
+  if (!label) return [iri];
+  const name = entity
+    ? el("a", { href: `#explore/${encodeURIComponent(entity[1])}`, text: label })
+    : el("span", { text: label });
+  return [name, " ", iri];
+}
 
 $("#sparql-csv").addEventListener("click", async () => {
   const response = await sparqlRequest("text/csv");

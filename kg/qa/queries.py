@@ -16,5 +16,10 @@ class NamedQueries:
             path.stem: path.read_text(encoding="utf-8") for path in directory.glob("*.rq")
         }
 
+    def title(self, name: str) -> str:
+        """What a query gives, in French: the first line of its opening comment."""
+        first = self.texts[name].splitlines()[0] if self.texts[name] else ""
+        return first.lstrip("# ").strip() if first.startswith("#") else name
+
     def run(self, name: str, **bindings: Node) -> list[Row]:
         return self._store.select(self.texts[name], bindings or None)

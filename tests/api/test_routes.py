@@ -167,10 +167,11 @@ def test_ontology_is_served(client):
 
 def test_docs_work_offline(client):
     html = client.get("/docs").text
-    scripts = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert scripts and all(s.startswith("/") for s in scripts)
-    for asset in scripts:
-        assert client.get(asset).status_code == 200, asset
+    links = [s for s in re.findall(r'(?:src|href)="([^"]+)"', html) if not s.startswith("#")]
+    assert links and all(s.startswith("/") for s in links)
+    for asset in links:
+        assert client.get(asset.split("#")[0]).status_code == 200, asset
+    assert 'href="/#chat"' in html and 'aria-current="page"' in html  # a way back
     schema = client.get("/openapi.json").json()
     assert {"/api/ask", "/api/search", "/sparql", "/v1/chat/completions"} <= set(schema["paths"])
     assert "422" in schema["paths"]["/api/ask"]["post"]["responses"]
@@ -225,3 +226,9 @@ def test_a_passage_gives_its_tables_row_by_row(client):
     assert xen["cells"] == ["Xen", "Complète / Para", "Bare Metal", "GPL"]
     assert xen["start"] < xen["end"]
     assert client.get("/api/passages/virtualisation-s01").json()["tables"] == []
+
+
+def test_entity_search_finds_the_members_of_a_class_by_its_french_name(client):
+    found = client.get("/api/entities", params={"q": "licence", "limit": 20}).json()["entities"]
+    assert {"GPL", "LGPL", "BSD"} <= {e["label"] for e in found}
+    assert {e["type_label"] for e in found} == {"licence"}

@@ -188,9 +188,11 @@ def test_protocol_errors_are_4xx_json(client, request_kwargs, status, code):
     assert response.json()["message"]
 
 
-def test_malformed_queries_carry_the_parser_message(client):
-    message = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}).json()["message"]
-    assert "malformed query" in message and "1:" in message
+def test_malformed_queries_say_in_french_where_they_break(client):
+    query = "SELECT ?x\nWHERE { ?x ?y }"
+    message = client.get("/sparql", params={"query": query}).json()["message"]
+    assert message.startswith("requête SPARQL mal formée, ligne 2, colonne")
+    assert "attendu" in message
 
 
 def test_a_slow_query_is_stopped_and_others_still_answer(client):

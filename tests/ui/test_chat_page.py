@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.ui.conftest import DESKTOP, PHONE, screenshot, serious_violations
 
 VIEWS = ["chat", "explore", "course", "sparql"]
+TABLE_QUERY = "Combien de produits chaque tableau de solutions présente, et lesquels"
 
 
 def ask(page: Page, question: str) -> None:
@@ -132,12 +133,34 @@ def test_answers_never_inject_html(page: Page):
 def test_entity_card_and_its_graph(page: Page):
     page.goto("/#explore")
     page.get_by_label("Chercher une notion").fill("kvm")
-    page.get_by_role("link", name=re.compile(r"^KVM \(Product\)")).click()
+    page.get_by_role("link", name=re.compile(r"^KVM \(produit\)")).click()
     card = page.locator("#entity-card")
     expect(card.locator("h3")).to_have_text("KVM")
-    expect(card).to_contain_text("fork de : QEMU")
+    expect(card.locator("h3")).to_be_focused()
+    expect(card).to_contain_text("produit")
+    expect(card).to_contain_text("fork de : QEMU (diapositive 41)")
     expect(page.locator("#graph canvas")).to_be_visible(timeout=10_000)
+    graph = page.evaluate("window.explorerGraph")
+    assert "fork de" in {edge["label"] for edge in graph["edges"]}
+    assert all(not re.match(r"^[a-z]+-[a-z0-9-]+$", node["label"]) for node in graph["nodes"])
     screenshot(page, "explore-desktop")
+
+
+@pytest.mark.parametrize("text", ["docker", "xyzzy"])
+def test_explorer_says_when_nothing_matches(page: Page, text: str):
+    page.goto("/#explore")
+    page.get_by_label("Chercher une notion").fill("kvm")
+    page.get_by_role("link", name=re.compile(r"^KVM")).click()
+    expect(page.locator("#entity-card")).to_be_visible()
+    page.get_by_label("Chercher une notion").fill(text)
+    expect(page.locator("#entity-results")).to_contain_text("Aucune notion ne correspond")
+    expect(page.locator("#entity-card")).to_be_hidden()
+
+
+def test_explorer_explains_an_unknown_notion(page: Page, watch):
+    page.goto("/#explore/product-inconnu")
+    expect(page.locator("#entity-card")).to_contain_text("n'existe pas dans le graphe")
+    watch.errors = [e for e in watch.errors if "404" not in e]  # the 404 asked for
 
 
 def test_the_course_lists_slides_with_their_entities(page: Page):
@@ -150,7 +173,7 @@ def test_the_course_lists_slides_with_their_entities(page: Page):
 
 def test_an_example_sparql_query_gives_rows(page: Page):
     page.goto("/#sparql")
-    page.get_by_label("Exemple", exact=True).select_option(label="listed_products")
+    page.get_by_label("Exemple", exact=True).select_option(label=TABLE_QUERY)
     page.get_by_role("button", name="Exécuter").click()
     expect(page.locator("#sparql-results tbody tr")).to_have_count(1, timeout=10_000)
     expect(page.locator("#sparql-results")).to_contain_text("12")
@@ -195,16 +218,160 @@ def test_every_view_is_accessible_and_fits(browser, live_server, view, size):
             page.goto("/#explore/product-wine")
             expect(page.locator("#graph canvas")).to_be_visible(timeout=10_000)
         if view == "course":
-            page.goto("/#course/virtualisation-s44")
-            expect(page.locator("#slide")).to_be_visible()
+            page.goto("/#course/virtualisation-s33")
+            expect(page.locator("#slide table")).to_be_visible()
         if view == "sparql":
-            page.get_by_label("Exemple", exact=True).select_option(label="listed_products")
+            page.get_by_label("Exemple", exact=True).select_option(label=TABLE_QUERY)
             page.get_by_role("button", name="Exécuter").click()
             expect(page.locator("#sparql-status")).to_contain_text("ligne")
         name = "phone" if size == PHONE else "desktop"
         screenshot(page, f"{view}-{name}")
         assert serious_violations(page) == []
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{view} is wider than a {size['width']} px screen"
+        assert _overflow(page) <= 0, f"{view} is wider than a {size['width']} px screen"
     finally:
         context.close()
+
+
+def _overflow(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_vocabulary_page_is_accessible_fits_and_leads_back(browser, live_server, size):
+    context = browser.new_context(viewport=size, base_url=live_server)
+    page = context.new_page()
+    try:
+        page.goto("/api/ontology/reference")
+        expect(page.locator("h1")).to_have_text("Vocabulaire VirtuKG")
+        assert serious_violations(page) == []
+        assert _overflow(page) <= 0
+        page.get_by_role("link", name="Discussion").click()
+        expect(page.get_by_label("Votre question")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_api_documentation_leads_back(page: Page):
+    page.goto("/docs")
+    expect(page.get_by_role("link", name="API", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    page.get_by_role("link", name="Discussion").click()
+    expect(page.get_by_label("Votre question")).to_be_visible()
+
+
+def test_reload_and_back_keep_the_conversation_and_new_clears_it(page: Page):
+    page.goto("/")
+    ask(page, "Quelle licence pour KVM ?")
+    expect(page.locator("#examples")).to_be_hidden()
+    page.reload()
+    expect(page.locator(".message.assistant")).to_have_count(1)
+    expect(page.locator(".message.user")).to_have_text("Quelle licence pour KVM ?")
+    page.get_by_role("link", name="Vocabulaire").click()
+    expect(page.locator("h1")).to_have_text("Vocabulaire VirtuKG")
+    page.go_back()
+    expect(page.locator(".message.assistant")).to_have_count(1)
+    ask(page, "Et son mode d'installation ?")  # the kept history still serves follow-ups
+    expect(page.locator(".message.assistant").last).to_contain_text("Bare Metal")
+    page.get_by_role("button", name="Nouvelle conversation").click()
+    page.reload()
+    expect(page.locator(".message")).to_have_count(0)
+
+
+def test_a_failed_request_keeps_the_question_and_offers_to_retry(page: Page, watch):
+    page.goto("/")
+    page.route("**/api/ask", lambda route: route.abort())
+    box = page.get_by_label("Votre question")
+    box.fill("Qui maintient LGuest ?")
+    box.press("Enter")
+    expect(page.get_by_role("button", name="Réessayer")).to_be_visible()
+    expect(box).to_have_value("Qui maintient LGuest ?")
+    page.unroute("**/api/ask")
+    page.get_by_role("button", name="Réessayer").click()
+    expect(page.locator(".message.assistant").last).to_contain_text("Russell", timeout=20_000)
+    expect(page.get_by_role("button", name="Réessayer")).to_have_count(0)
+    watch.errors = [e for e in watch.errors if "ERR_FAILED" not in e]  # the failure staged
+
+
+def test_sending_is_disabled_while_an_answer_is_on_its_way(page: Page):
+    page.goto("/")
+
+    def slow(route) -> None:
+        page.wait_for_timeout(800)
+        route.continue_()
+
+    page.route("**/api/ask", slow)
+    box = page.get_by_label("Votre question")
+    box.fill("Quelle licence pour KVM ?")
+    box.press("Enter")
+    expect(page.get_by_role("button", name="Envoi…")).to_be_disabled()
+    expect(page.locator("#waiting")).to_be_visible()
+    expect(page.locator(".message.assistant")).to_have_count(1, timeout=20_000)
+    expect(page.get_by_role("button", name="Envoyer")).to_be_enabled()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_new_answer_is_in_view_and_focused(browser, live_server, size):
+    context = browser.new_context(viewport=size, base_url=live_server, has_touch=size == PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        for question in ("Quelle licence pour KVM ?", "Quels défauts a l'émulation ?"):
+            ask(page, question)
+        answer = page.locator(".message.assistant").last
+        expect(answer).to_be_focused()
+        box = answer.bounding_box()
+        assert box is not None and 0 <= box["y"] < size["height"] / 2
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.classList.contains('chip')")
+    finally:
+        context.close()
+
+
+def test_the_course_on_a_phone_shows_the_tapped_slide(browser, live_server):
+    context = browser.new_context(viewport=PHONE, base_url=live_server, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto("/#course")
+        expect(page.locator("#slide")).to_contain_text("Choisissez une diapositive")
+        texts = page.locator("#slides a").all_inner_texts()
+        assert len(texts) == len(set(texts)), "two slides of the list read the same"
+        link = page.locator("#slides a").nth(30)
+        link.tap()
+        title = page.locator("#slide h3")
+        expect(title).to_be_focused()
+        box = title.bounding_box()
+        assert box is not None and 0 <= box["y"] < PHONE["height"]
+        expect(link).to_have_attribute("aria-current", "true")
+        marker_room = page.evaluate(
+            """() => {
+                 const list = document.querySelector('#slides');
+                 const style = getComputedStyle(list);
+                 const context = document.createElement('canvas').getContext('2d');
+                 context.font = `${style.fontSize} ${style.fontFamily}`;
+                 return parseFloat(style.paddingLeft) - context.measureText('40. ').width;
+               }"""
+        )
+        assert marker_room >= 0, "two-digit slide numbers do not fit"
+        screenshot(page, "course-phone")
+    finally:
+        context.close()
+
+
+def test_sparql_results_show_labels_counts_and_french_errors(page: Page, watch):
+    page.goto("/#sparql")
+    query = page.locator("#sparql-query")
+    query.fill("SELECT ?x WHERE { VALUES ?x { res:product-xen } }")
+    page.get_by_role("button", name="Exécuter").click()
+    cell = page.locator("#sparql-results tbody td").first
+    expect(cell.get_by_role("link", name="Xen")).to_be_visible()
+    expect(cell.locator("code")).to_contain_text("product-xen")
+    query.fill("SELECT * WHERE { ?s ?p ?o } LIMIT 700")
+    page.get_by_role("button", name="Exécuter").click()
+    expect(page.locator("#sparql-status")).to_contain_text("700 lignes")
+    expect(page.locator("#sparql-status")).to_contain_text("500 premières")
+    expect(page.locator("#sparql-results tbody tr")).to_have_count(500)
+    query.fill("SELECT ?x\nWHERE { ?x ?y }")
+    page.get_by_role("button", name="Exécuter").click()
+    expect(page.locator("#sparql-status")).to_contain_text("ligne 2")
+    watch.errors = [e for e in watch.errors if "400" not in e]  # the malformed query sent
