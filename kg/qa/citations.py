@@ -28,12 +28,22 @@ class CitationBook:
         self.citations: list[Citation] = []
 
     def cite(self, passage: Passage, span: tuple[int, int], score: float) -> int:
-        for citation in self.citations:
+        """The number of a passage's citation; a passage cited again for other text has its
+        highlighted span widened to hold both."""
+        for index, citation in enumerate(self.citations):
             if citation.id == passage.id:
+                known = passage.text.find(citation.sentence)
+                wider = (min(known, span[0]), max(known + len(citation.sentence), span[1]))
+                self.citations[index] = self._citation(passage, wider, citation.score, index)
                 return citation.number
+        self.citations.append(self._citation(passage, span, score, len(self.citations)))
+        return len(self.citations)
+
+    @staticmethod
+    def _citation(passage: Passage, span: tuple[int, int], score: float, index: int) -> Citation:
         start, end = passage.source_span(*span)
-        citation = Citation(
-            number=len(self.citations) + 1,
+        return Citation(
+            number=index + 1,
             id=passage.id,
             document=passage.document,
             title=passage.title,
@@ -44,5 +54,3 @@ class CitationBook:
             start=start,
             end=end,
         )
-        self.citations.append(citation)
-        return citation.number
