@@ -630,13 +630,3 @@ class CandidateReader:
         return candidate.unit is not None and any(
             candidate.unit in self._definition_units.get(entity, ()) for entity in question.entities
         )
-        passage = self.passages[candidate.unit.passage]
-        for entity in question.entities:
-            for start, end in self._definition_spans.get(entity, []):
-                try:
-                    a, b = passage.text_span(start, end)
-                except ValueError:
-                    continue
-                if candidate.unit.start < b and a < candidate.unit.end:
-                    return True
-        return False
