@@ -119,7 +119,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_json(rows) if args.json else print(evaluation.format_table(rows))
         return 0
     questions = evaluation.default_questions()
-    result = fitting.cross_validate(kb, questions, args.folds, progress=say)
+    result = fitting.cross_validate(kb, questions, args.folds, progress=say, seed=args.seed)
     by_set: dict[str, list[evaluation.AnswerRecord]] = {}
     for record in result.records:
         name = "dev" if record.question.id.startswith("d") else "more"
@@ -212,6 +212,9 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--folds", type=int, default=5, help="folds of the cross-validation (default 5)"
+    )
+    evaluate.add_argument(
+        "--seed", type=int, default=7, help="seed of the split into folds (default 7)"
     )
     evaluate.add_argument(
         "--fit", action="store_true", help="fit the model on every question and save it"
