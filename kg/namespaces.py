@@ -4,6 +4,8 @@ Entity IRIs are made from a kind and a slug of the entity's label, so the same
 deck always yields the same IRIs, build after build.
 """
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -54,3 +56,16 @@ def local_id(iri: str) -> str:
 def sparql_prefixes() -> str:
     """PREFIX declarations for every namespace above, to prepend to queries."""
     return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
+
+
+_IRI_OR_COMMENT = re.compile(r"<[^>\s]*>|#[^\n]*")
+
+
+def declarations_used(query: str) -> str:
+    """PREFIX declarations for the project prefixes ``query`` uses, so it runs anywhere."""
+    text = _IRI_OR_COMMENT.sub(" ", query)
+    return "".join(
+        f"PREFIX {name}: <{ns}>\n"
+        for name, ns in PREFIXES.items()
+        if re.search(rf"(?<![\w-]){name}:", text)
+    )

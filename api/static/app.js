@@ -37,7 +37,7 @@ function showView() {
   }
   if (current === "explore" && arg) openEntity(decodeURIComponent(arg));
   if (current === "course") loadCourse(arg && decodeURIComponent(arg));
-  if (current === "sparql") loadQueries();
+  if (current === "sparql") openWorkbench();
   return current;
 }
 window.addEventListener("hashchange", () => {
@@ -399,92 +399,10 @@ async function openSlide(id) {
   focusOn(title);
 }
 
-// ------------------------------------------------------------------ sparql
-
-let queriesLoaded = false;
-async function loadQueries() {
-  if (queriesLoaded) return;
-  const select = $("#sparql-example");
-  const queries = await api("/api/queries");
-  for (const query of queries) select.append(el("option", { value: query.query, text: query.title }));
-  select.addEventListener("change", () => { $("#sparql-query").value = select.value; });
-  if (queries.length) $("#sparql-query").value = queries[0].query;
-  queriesLoaded = true;
-}
-
-function sparqlRequest(accept) {
-  return fetch("/sparql", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept },
-    body: new URLSearchParams({ query: $("#sparql-query").value }),
-  });
-}
-
-$("#sparql-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const table = $("#sparql-results");
-  const status = $("#sparql-status");
-  table.textContent = "";
-  status.textContent = "Requête en cours…";
-  const response = await sparqlRequest("application/sparql-results+json, text/turtle;q=0.5");
-  if (!response.ok) {
-    const error = await response.json().catch(() => ({}));
-    status.textContent = `Erreur : ${error.message || response.status}`;
-    return;
-  }
-  if (!(response.headers.get("content-type") || "").includes("json")) {
-    status.textContent = "Résultat (graphe) :";
-    table.append(el("tbody", {}, el("tr", {}, el("td", { class: "slide-text", text: await response.text() }))));
-    return;
-  }
-  const data = await response.json();
-  if ("boolean" in data) { status.textContent = `Réponse : ${data.boolean ? "vrai" : "faux"}`; return; }
-  const variables = data.head.vars;
-  const rows = data.results.bindings;
-  const shown = rows.slice(0, SHOWN_ROWS);
-  status.textContent = rows.length > shown.length
-    ? `${rows.length} lignes : les ${shown.length} premières sont affichées (le CSV les contient toutes).`
-    : `${rows.length} ligne${rows.length > 1 ? "s" : ""}`;
-  const names = await labels();
-  table.append(el("thead", {}, el("tr", {}, ...variables.map((v) => el("th", { scope: "col", text: v })))));
-  const body = el("tbody");
-  for (const row of shown) {
-    body.append(el("tr", {}, ...variables.map((v) => el("td", {}, ...cell(row[v], names)))));
-  }
-  table.append(body);
-});
-
-const SHOWN_ROWS = 500;
-let labelCache;
-async function labels() {
-  if (!labelCache) labelCache = await api("/api/labels").catch(() => ({}));
-  return labelCache;
-}
-
-// A result cell: an IRI shows its label, with the IRI itself beside it.
-function cell(value, names) {
-  if (!value) return [""];
-  if (value.type !== "uri") return [value.value];
-  const label = names[value.value];
-  const entity = /\/id\/((?!passage-|statement-|row-|table-)[a-z]+-[a-z0-9-]+)$/.exec(value.value);
-  const iri = el("code", { class: "iri", text: value.value });
-  if (!label) return [iri];
-  const name = entity
-    ? el("a", { href: `#explore/${encodeURIComponent(entity[1])}`, text: label })
-    : el("span", { text: label });
-  return [name, " ", iri];
-}
-
-$("#sparql-csv").addEventListener("click", async () => {
-  const response = await sparqlRequest("text/csv");
-  if (!response.ok) { $("#sparql-status").textContent = "Erreur : le CSV ne vaut que pour SELECT"; return; }
-  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: "resultats.csv" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-});
-
 // ------------------------------------------------------------------ start
 
-loadExamples().catch(() => {});
-showView();
+// Scripts are deferred: the workbench's script has run by now.
+document.addEventListener("DOMContentLoaded", () => {
+  loadExamples().catch(() => {});
+  showView();
+});

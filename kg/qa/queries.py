@@ -4,6 +4,7 @@ from pathlib import Path
 
 from rdflib.term import Node
 
+from kg.namespaces import declarations_used
 from kg.store import GraphStore, Row
 
 
@@ -20,6 +21,13 @@ class NamedQueries:
         """What a query gives, in French: the first line of its opening comment."""
         first = self.texts[name].splitlines()[0] if self.texts[name] else ""
         return first.lstrip("# ").strip() if first.startswith("#") else name
+
+    def standalone(self, name: str) -> str:
+        """The query with the PREFIX declarations it needs, after its opening comment."""
+        lines = self.texts[name].splitlines(keepends=True)
+        comment = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+        body = "".join(lines[comment:])
+        return "".join(lines[:comment]) + declarations_used(body) + body
 
     def run(self, name: str, **bindings: Node) -> list[Row]:
         return self._store.select(self.texts[name], bindings or None)

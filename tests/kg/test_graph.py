@@ -204,3 +204,16 @@ def test_entities_link_to_the_passages_that_mention_them(store):
 def test_iris_are_stable_slugs(store):
     assert store.ask(f"ASK {{ <{RES['product-user-mode-linux']}> a vkg:Product }}")
     assert store.ask(f"ASK {{ <{RES['type-virtualisation-complete']}> a vkg:VirtualisationType }}")
+
+
+def test_declarations_cover_the_prefixes_a_query_uses_and_no_other():
+    from kg.namespaces import declarations_used
+
+    query = (
+        "# skos: is named in this comment only\n"
+        "SELECT ?x WHERE { ?x a vkg:Product ; <http://example.org/res:y> ?z ;"
+        " dct:source ?s }"
+    )
+    declared = declarations_used(query)
+    assert declared.count("PREFIX") == 2
+    assert "PREFIX vkg:" in declared and "PREFIX dct:" in declared

@@ -1,4 +1,4 @@
-"""The chat page in Chromium: asking, citations, follow-ups, refusals, exploring, SPARQL."""
+"""The chat page in Chromium: asking, citations, follow-ups, refusals, exploring, the course."""
 
 import re
 
@@ -8,8 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.ui.conftest import DESKTOP, PHONE, screenshot, serious_violations
 
-VIEWS = ["chat", "explore", "course", "sparql"]
-TABLE_QUERY = "Combien de produits chaque tableau de solutions présente, et lesquels"
+VIEWS = ["chat", "explore", "course"]  # the SPARQL view: test_sparql_workbench.py
 
 
 def ask(page: Page, question: str) -> None:
@@ -171,17 +170,6 @@ def test_the_course_lists_slides_with_their_entities(page: Page):
     expect(slide.get_by_role("link", name=re.compile("QEMU"))).to_be_visible()
 
 
-def test_an_example_sparql_query_gives_rows(page: Page):
-    page.goto("/#sparql")
-    page.get_by_label("Exemple", exact=True).select_option(label=TABLE_QUERY)
-    page.get_by_role("button", name="Exécuter").click()
-    expect(page.locator("#sparql-results tbody tr")).to_have_count(1, timeout=10_000)
-    expect(page.locator("#sparql-results")).to_contain_text("12")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Télécharger (CSV)").click()
-    assert download.value.suggested_filename == "resultats.csv"
-
-
 def test_keyboard_only(page: Page):
     page.goto("/")
     page.keyboard.press("Tab")  # skip link
@@ -220,10 +208,6 @@ def test_every_view_is_accessible_and_fits(browser, live_server, view, size):
         if view == "course":
             page.goto("/#course/virtualisation-s33")
             expect(page.locator("#slide table")).to_be_visible()
-        if view == "sparql":
-            page.get_by_label("Exemple", exact=True).select_option(label=TABLE_QUERY)
-            page.get_by_role("button", name="Exécuter").click()
-            expect(page.locator("#sparql-status")).to_contain_text("ligne")
         name = "phone" if size == PHONE else "desktop"
         screenshot(page, f"{view}-{name}")
         assert serious_violations(page) == []
@@ -356,22 +340,3 @@ def test_the_course_on_a_phone_shows_the_tapped_slide(browser, live_server):
         screenshot(page, "course-phone")
     finally:
         context.close()
-
-
-def test_sparql_results_show_labels_counts_and_french_errors(page: Page, watch):
-    page.goto("/#sparql")
-    query = page.locator("#sparql-query")
-    query.fill("SELECT ?x WHERE { VALUES ?x { res:product-xen } }")
-    page.get_by_role("button", name="Exécuter").click()
-    cell = page.locator("#sparql-results tbody td").first
-    expect(cell.get_by_role("link", name="Xen")).to_be_visible()
-    expect(cell.locator("code")).to_contain_text("product-xen")
-    query.fill("SELECT * WHERE { ?s ?p ?o } LIMIT 700")
-    page.get_by_role("button", name="Exécuter").click()
-    expect(page.locator("#sparql-status")).to_contain_text("700 lignes")
-    expect(page.locator("#sparql-status")).to_contain_text("500 premières")
-    expect(page.locator("#sparql-results tbody tr")).to_have_count(500)
-    query.fill("SELECT ?x\nWHERE { ?x ?y }")
-    page.get_by_role("button", name="Exécuter").click()
-    expect(page.locator("#sparql-status")).to_contain_text("ligne 2")
-    watch.errors = [e for e in watch.errors if "400" not in e]  # the malformed query sent
