@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.corpus import Document
 from kg.extract.concepts import (
+    extract_aliases,
     extract_categories,
     extract_definitions,
     extract_terminology,
@@ -78,6 +79,7 @@ def extract(documents: Iterable[Document]) -> Dataset:
         history = is_history_slide(slide)
         if history or product_of_slide(ctx, slide) is not None:
             extract_history(ctx, slide, whole_slide=history)
+        extract_aliases(ctx, slide)
     _link_mentions(ctx, slides)
     for document in ctx.documents:
         _describe_document(ctx, document)

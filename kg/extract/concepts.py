@@ -16,6 +16,7 @@ _ALSO_CALLED = re.compile(
     r"(?:\((?P<abbr>[A-Z]{2,})\s*:\s*(?P<english>[^)]+)\))?\s*[.;]"
 )
 _DEFINES = re.compile(r"^(?:La |Le |L['’])(?P<term>[\w-]+) est (?:– [^–]+ – )?(?P<definition>.+)$")
+_NAME_WITH_ALIAS = re.compile(r"^(?P<name>[^()]{2,40}?)\s*\((?P<alias>[^()]{2,60})\)$")
 _CATEGORY_INTRO = "categories de virtualisation"
 _DEFINITION_MIN_CHARS = 200
 
@@ -40,6 +41,17 @@ def extract_terminology(ctx: ExtractionContext, slide: Slide) -> None:
                 for alt in (match["abbr"], match["english"]):
                     if alt:
                         ctx.alt_label(iri, alt, slide.passage)
+
+
+def extract_aliases(ctx: ExtractionContext, slide: Slide) -> None:
+    """A line that is only a known name and, in parentheses, another name for the same
+    thing (a diagram's « Hyperviseur (Moniteur des machines virtuelles) ») gives that name."""
+    for line, start, end in slide.lines():
+        match = _NAME_WITH_ALIAS.match(line.strip())
+        iri = ctx.find(match["name"]) if match else None
+        if match and iri:
+            with ctx.reading(slide.passage, start, end):
+                ctx.alt_label(iri, match["alias"], slide.passage)
 
 
 def extract_definitions(ctx: ExtractionContext, slide: Slide) -> None:

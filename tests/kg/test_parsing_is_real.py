@@ -96,3 +96,22 @@ def test_a_deck_that_breaks_a_shape_fails_with_a_readable_report(deck_variant):
     assert "does not conform" in report
     assert "a virtualisation type needs its advantages (summary table)" in report
     assert "type-emulation" in report
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "alias"),
+    [
+        ("Système hôte (Machine physique)", "Système hôte", "Machine physique"),
+        ("Hyperviseur  (VMM)", "Hyperviseur", "VMM"),
+    ],
+)
+def test_a_name_with_another_name_in_parentheses_gives_an_alternative_label(
+    deck_variant, line, name, alias
+):
+    corpus = deck_variant(
+        lambda text: text.replace("OS invité modifié\n", f"{line}\n\nOS invité modifié\n", 1)
+    )
+    store = store_from_corpus(corpus)
+    assert store.ask(f'ASK {{ ?e skos:prefLabel "{name}"@fr ; skos:altLabel "{alias}"@fr }}')
+    unchanged = store_from_corpus(deck_variant(lambda text: text))
+    assert not unchanged.ask(f'ASK {{ ?e skos:altLabel "{alias}"@fr }}')

@@ -130,6 +130,21 @@ def _answers(kb, question: str, history: list[Message] | None = None):
             ["En quelle année les Solaris Containers sont-ils sortis ?"],
             ["2005"],
         ),
+        (  # another name, read from « Name (other name) » on a diagram
+            [
+                "Quel autre nom donne-t-on à l'hyperviseur ?",
+                "L'hyperviseur, on l'appelle comment d'autre ?",
+                "Sous quel autre nom connaît-on l'hypervisor ?",
+            ],
+            ["moniteur des machines virtuelles"],
+        ),
+        (
+            [
+                "Quel est l'autre nom du système invité ?",
+                "Le système invité est aussi appelé comment ?",
+            ],
+            ["machine virtuelle"],
+        ),
     ],
 )
 def test_facts_of_the_graph_answer_in_the_lead(kb, questions, expected):

@@ -60,6 +60,7 @@ def test_a_named_query_runs_into_a_table_with_labels(page: Page):
     expect(page.locator("#entity-card h3")).to_be_visible()
 
 
+@SIZES
 def test_a_syntax_error_is_marked_in_the_editor(page: Page):
     open_view(page)
     write(page, "SELECT ?x\nWHERE { ?x ?y }")
@@ -68,6 +69,7 @@ def test_a_syntax_error_is_marked_in_the_editor(page: Page):
     expect(page.locator("#yasgui .tabPanel.active .parseErrorIcon")).to_have_count(0)
 
 
+@SIZES
 def test_limits_of_the_endpoint_are_explained_in_french(page: Page, watch):
     open_view(page)
     write(page, "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }")
@@ -78,6 +80,7 @@ def test_limits_of_the_endpoint_are_explained_in_french(page: Page, watch):
     watch.errors = [e for e in watch.errors if "400" not in e]  # the refused query
 
 
+@SIZES
 def test_a_construct_shows_turtle(page: Page):
     open_view(page)
     write(
@@ -93,6 +96,7 @@ def test_a_construct_shows_turtle(page: Page):
     expect(page.get_by_role("button", name="CSV")).to_be_disabled()
 
 
+@SIZES
 def test_tabs_are_kept_across_a_reload(page: Page):
     open_view(page)
     title = open_named_query(page, "classes et les propriétés")
@@ -100,6 +104,7 @@ def test_tabs_are_kept_across_a_reload(page: Page):
     expect(page.locator("#yasgui .tab", has_text=title)).to_be_visible(timeout=10_000)
 
 
+@SIZES
 def test_autocompletion_offers_the_graphs_own_terms(page: Page):
     open_view(page)
     write(page, "SELECT * WHERE { ?x a vkg:Prod")
@@ -107,6 +112,7 @@ def test_autocompletion_offers_the_graphs_own_terms(page: Page):
     expect(page.locator(".CodeMirror-hints")).to_contain_text("vkg:Product")
 
 
+@SIZES
 def test_results_download_as_csv_tsv_and_json(page: Page):
     open_view(page)
     write(page, "SELECT ?product WHERE { ?product a vkg:Product } LIMIT 4")
@@ -124,6 +130,7 @@ def test_results_download_as_csv_tsv_and_json(page: Page):
         assert text.lstrip().startswith(start)
 
 
+@SIZES
 def test_the_developers_panel_gives_the_endpoint_and_clients(page: Page, live_server: str):
     open_view(page)
     page.get_by_text("Pour les développeurs").click()
