@@ -43,6 +43,7 @@ from kg.units import Unit, UnitKind
 FEATURES = (
     "overlap",
     "overlap_stem",
+    "overlap_prefix",
     "source",
     "title",
     "context",
@@ -67,6 +68,9 @@ FEATURES = (
     "definition",
 )
 PASSAGES_READ = 6
+# French words of one family share their first letters where their stems part
+# (« différencie » / « diffère », « expériences » / « expérimentation »).
+_FAMILY_PREFIX = 5
 _AGENT_CLASSES = frozenset({"Person", "Organisation"})
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bannees? \d{2,4}\b|\b\d{2,4}s\b")
 _NUMBER = re.compile(
@@ -97,6 +101,7 @@ class UnitProfile:
 
     keys: frozenset[str]
     stems: frozenset[str]
+    prefixes: frozenset[str]
     entities: frozenset[str]
     classes: frozenset[str]
     has_time: bool
@@ -142,6 +147,7 @@ class QuestionProfile:
     stems_by_key: dict[str, str]  # the stem key of every word
     weights: dict[str, float]  # idf of each key
     stems: frozenset[str]
+    prefixes: frozenset[str]
     entity_keys: frozenset[str]  # keys of the labels of the entities it names
     context_keys: list[str]
     previous_keys: frozenset[str]  # the keys of the assistant's last answer
@@ -240,9 +246,11 @@ class CandidateReader:
             )
             for m in _GLOSS.finditer(text)
         )
+        stems = self.analyser.term_set(text)
         return UnitProfile(
             keys=self.analyser.lemma_set(text),
-            stems=self.analyser.term_set(text),
+            stems=stems,
+            prefixes=family_prefixes(stems),
             entities=entities,
             classes=frozenset(self.linker.entities[e].type for e in entities),
             has_time=bool(_YEAR.search(folded)),
@@ -306,7 +314,8 @@ class CandidateReader:
             alternates=alternates,
             stems_by_key=stems,
             weights={k: self.idf.get(k, self.unknown_idf) for k in [*keys, *context]},
-            stems=frozenset(self.analyser.tokens(analysis.topic)),
+            stems=(question_stems := frozenset(self.analyser.tokens(analysis.topic))),
+            prefixes=family_prefixes(question_stems),
             entity_keys=entity_keys,
             context_keys=[k for k in context if k not in keys],
             previous_keys=self.analyser.lemma_set(analysis.previous_answer),
@@ -457,6 +466,7 @@ class CandidateReader:
     ) -> dict[str, float]:
         profiles = [self.profiles[i] for i in candidate.vector_units]
         stems = frozenset(s for p in profiles for s in p.stems)
+        prefixes = frozenset(s for p in profiles for s in p.prefixes)
         entities = frozenset(e for p in profiles for e in p.entities)
         group = candidate.group
         values = candidate.values
@@ -488,6 +498,9 @@ class CandidateReader:
             "source": source,
             "overlap_stem": len(question.stems & stems) / len(question.stems)
             if question.stems
+            else 0.0,
+            "overlap_prefix": len(question.prefixes & prefixes) / len(question.prefixes)
+            if question.prefixes
             else 0.0,
             "title": self._share(
                 question.keys, self.title_keys.get(candidate.passage, frozenset()), question
@@ -630,3 +643,8 @@ class CandidateReader:
         return candidate.unit is not None and any(
             candidate.unit in self._definition_units.get(entity, ()) for entity in question.entities
         )
+
+
+def family_prefixes(stems: frozenset[str]) -> frozenset[str]:
+    """The first letters of the stems long enough to have a family."""
+    return frozenset(stem[:_FAMILY_PREFIX] for stem in stems if len(stem) >= _FAMILY_PREFIX)

@@ -9,6 +9,7 @@ import pytest
 from kg.kb import KnowledgeBase
 from kg.qa import DECLINED, Level, Message, Reply
 from kg.qa.analysis import AnswerType, analyse, answer_type
+from kg.qa.candidates import family_prefixes
 from kg.qa.model import ModelError, QAModel
 from kg.text import normalise, without_course_references
 from tests.conftest import ONTOLOGY_DIR, Settings
@@ -397,3 +398,19 @@ def test_the_same_message_within_a_conversation_is_answered(kb):
     history = [Message("user", "Présente-moi OpenVZ."), Message("assistant", "OpenVZ …")]
     answer = kb.ask("Et sa licence ?", history)
     assert answer.reply == Reply.ANSWER and "GPL" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question_word", "deck_word", "related"),
+    [
+        ("différencie", "diffère", True),
+        ("expériences", "expérimentation", True),
+        ("performant", "performances", True),
+        ("licence", "linux", False),
+        ("hôte", "hyperviseur", False),
+    ],
+)
+def test_words_of_one_family_share_a_prefix(kb, question_word, deck_word, related):
+    question = family_prefixes(frozenset(kb.analyser.tokens(question_word)))
+    deck = family_prefixes(frozenset(kb.analyser.tokens(deck_word)))
+    assert bool(question & deck) is related
