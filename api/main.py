@@ -27,6 +27,29 @@ STATIC = Path(__file__).resolve().parent / "static"
 access_log = logging.getLogger("api.access")
 
 
+class HeadAsGet:
+    """HEAD wherever GET exists: the GET response's status and headers, without its body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b"", "more_body": False}
+                if sent["body"]:
+                    return
+                sent["body"] = True
+            await send(message)
+
+        sent = {"body": False}
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 class LimitAndLog:
     """Refuses bodies over the size limit (413) and logs one JSON line per request.
 
@@ -155,6 +178,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     if settings.cors_origins:
         app.add_middleware(

@@ -168,7 +168,7 @@ ALIASES = {"application/json": "+json", "application/xml": "+xml", "text/xml": "
 
 def media_matches(pattern: str, media: str) -> bool:
     """Whether an Accept entry ("text/*", "*/*", "application/json"…) admits a media type."""
-    if pattern == "*/*":
+    if pattern in ("*/*", media):
         return True
     if pattern.endswith("/*"):
         return media.startswith(pattern[:-1])

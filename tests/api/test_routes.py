@@ -116,6 +116,15 @@ def test_entity_search_card_and_rdf(client):
 
 
 @pytest.mark.parametrize(
+    "accept", ["application/json", "application/json, text/plain, */*", "*/*", ""]
+)
+def test_a_client_asking_for_json_gets_the_json_card(client, accept):
+    response = client.get("/api/entities/product-kvm", headers={"accept": accept})
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["label"] == "KVM"
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/api/entities/product-nothing",
@@ -194,6 +203,15 @@ def test_unknown_routes_and_methods_are_json(client):
     assert client.get("/nowhere").json()["error"] == "not_found"
     response = client.delete("/api/ask")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/api/entities/product-kvm", "/openapi.json"])
+def test_head_answers_wherever_get_does_without_a_body(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/api/ask").status_code == 405  # POST only
 
 
 def test_the_ontology_reference_is_generated_and_linked(client):

@@ -275,6 +275,9 @@ def test_updates_when_enabled_need_the_token_and_change_the_live_graph(api_setti
             "/sparql", data={"update": insert}, headers={"authorization": "Bearer nope"}
         )
         assert wrong.status_code == 401
+        for raw in ("Bearer s3crét".encode(), b"Bearer \xff\xfe", "Bearer 秘密".encode()):
+            odd = client.post("/sparql", data={"update": insert}, headers={"authorization": raw})
+            assert odd.status_code == 401 and odd.json()["error"] == "unauthorized"
         load = client.post(
             "/sparql",
             data={"update": "LOAD <http://127.0.0.1:9/x>"},
