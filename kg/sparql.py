@@ -80,6 +80,7 @@ class QueryRequest:
     default_graphs: list[str]
     named_graphs: list[str]
     max_rows: int
+    base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's URL)
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -196,7 +197,7 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
         refuse_remote(request.query)
     except QueryError as error:
         raise SparqlError("syntax", str(error)) from error
-    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES), "base_iri": request.base_iri}
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     elif not _DATASET_CLAUSE.search(request.query):

@@ -155,11 +155,11 @@ class OxigraphStore:
         }
         return describe(triples, format)
 
-    def update(self, update: str) -> None:
-        """Apply a SPARQL update to the live store."""
+    def update(self, update: str, base_iri: str | None = None) -> None:
+        """Apply a SPARQL update to the live store; relative IRIs resolve against ``base_iri``."""
         refuse_remote(update)
         try:
-            self.store.update(update, prefixes=self.prefixes)
+            self.store.update(update, prefixes=self.prefixes, base_iri=base_iri)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
 

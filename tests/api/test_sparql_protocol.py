@@ -96,6 +96,28 @@ def test_construct_defaults_to_turtle_and_ask_to_json(client):
     assert ask.json() == {"head": {}, "boolean": True}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CONSTRUCT { <s> <p> 1 } WHERE {}", "<http://testserver/s> <http://testserver/p>"),
+        (
+            "CONSTRUCT { <a/b> <#c> <../d> } WHERE {}",
+            "<http://testserver/a/b> <http://testserver/sparql#c> <http://testserver/d>",
+        ),
+    ],
+)
+def test_relative_iris_resolve_against_the_endpoint(client, query, expected):
+    response = client.post(
+        "/sparql",
+        content=query,
+        headers={"content-type": "application/sparql-query", "accept": "application/n-triples"},
+    )
+    assert response.status_code == 200, response.text
+    assert expected in response.text
+    select = client.get("/sparql", params={"query": "SELECT ?x WHERE { VALUES ?x { <y> } }"})
+    assert select.json()["results"]["bindings"][0]["x"]["value"] == "http://testserver/y"
+
+
 def test_a_get_without_query_describes_the_service(client):
     response = client.get("/sparql")
     graph = Graph().parse(data=response.text, format="turtle")
