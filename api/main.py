@@ -38,16 +38,23 @@ class HeadAsGet:
             await self.app(scope, receive, send)
             return
 
+        body_sent = False
+
         async def without_body(message: Message) -> None:
+            nonlocal body_sent
             if message["type"] == "http.response.body":
-                message = {**message, "body": b"", "more_body": False}
-                if sent["body"]:
+                if body_sent:
                     return
-                sent["body"] = True
+                message, body_sent = {**message, "body": b"", "more_body": False}, True
             await send(message)
 
-        sent = {"body": False}
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+        # As a GET, without the zero-copy file extension whose message carries no body.
+        extensions = {
+            name: value
+            for name, value in scope.get("extensions", {}).items()
+            if name != "http.response.pathsend"
+        }
+        await self.app({**scope, "method": "GET", "extensions": extensions}, receive, without_body)
 
 
 class LimitAndLog:
@@ -178,8 +185,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(HeadAsGet)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(HeadAsGet)  # outside GZip: a HEAD gets the GET's compressed headers
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]

@@ -175,7 +175,7 @@ def media_matches(pattern: str, media: str) -> bool:
         return media.startswith(pattern[:-1])
     if pattern in ALIASES:
         return media.endswith(ALIASES[pattern])
-    return pattern == media
+    return False
 
 
 def _choose(accept: list[str], formats: Iterable[str]) -> str:

@@ -190,9 +190,9 @@ async def _update(
     if not settings.sparql_updates or not settings.sparql_update_token:
         raise SparqlError("forbidden", "this endpoint is read-only")
     expected = f"Bearer {settings.sparql_update_token}"
-    # Compared as bytes: a header may carry any byte, and compare_digest refuses
-    # non-ASCII text.
-    given = (authorization or "").encode("utf-8", "surrogateescape")
+    # Compared as the header's bytes (Starlette decodes headers as latin-1):
+    # compare_digest refuses non-ASCII text.
+    given = (authorization or "").encode("latin-1")
     if not secrets.compare_digest(given, expected.encode("utf-8")):
         return error_body(401, "unauthorized", "updates need the operator's bearer token")
     if _LOAD.search(text):

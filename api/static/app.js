@@ -1,5 +1,5 @@
-// VirtuKG chat page. Plain JavaScript, no build step; every text from the
-// server is inserted with textContent, never as HTML.
+// VirtuKG chat page. Plain JavaScript, no build step; in this file every text
+// from the server is inserted with textContent, never as HTML.
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);

@@ -34,9 +34,11 @@ async function startWorkbench() {
     yasr: { prefixes: setup.prefixes },
   });
   // Emitted just before the tab hands the response to its result view.
-  // Emitted just before the tab hands the response to its result view.
   workbench.on("queryResponse", (_, tab) => setTimeout(() => describeResult(tab)));
-  workbench.on("tabSelect", () => setTimeout(watchTab));
+  workbench.on("tabSelect", () => setTimeout(() => {
+    watchTab();
+    describeResult(workbench.getTab());
+  }));
   watchTab();
   speakFrench($("#yasgui"));
   fillQueryList(queries);
@@ -224,16 +226,19 @@ function describeResult(tab) {
   const yasr = tab.getYasr();
   const results = yasr.results;
   const status = $("#sparql-status");
+  if (tab !== workbench.getTab()) return; // a tab in the background answered
+  status.textContent = "";
   if (!results) return;
   // A graph is shown as the Turtle the endpoint sent; solutions as a table.
   const graph = ["CONSTRUCT", "DESCRIBE"].includes(tab.getYasqe().getQueryType());
   if (!results.getError()) yasr.selectPlugin(graph ? "response" : "table");
   if (results.getError()) status.textContent = "La requête a échoué (voir le message ci-dessous).";
+  else if (graph) status.textContent = "Graphe reçu en Turtle (onglet « Réponse brute »).";
   else if (results.getBoolean() !== undefined) status.textContent = `Réponse : ${results.getBoolean() ? "vrai" : "faux"}`;
-  else if (results.getVariables()?.length) {
+  else {
     const count = results.getBindings().length;
     status.textContent = `${count} ligne${count > 1 ? "s" : ""}`;
-  } else status.textContent = "Graphe reçu en Turtle (onglet « Réponse brute »).";
+  }
   updateDownloads();
 }
 
@@ -299,18 +304,26 @@ function updateDownloads() {
 $("#sparql-downloads").addEventListener("click", async (event) => {
   const format = DOWNLOADS[event.target.dataset?.format];
   if (!format || !workbench) return;
-  const response = await fetch("/sparql", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: format.accept },
-    body: new URLSearchParams({ query: workbench.getTab().getQuery() }),
-  });
+  let response;
+  try {
+    response = await fetch("/sparql", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: format.accept },
+      body: new URLSearchParams({ query: workbench.getTab().getQuery() }),
+    });
+  } catch {
+    $("#sparql-status").textContent = "Erreur : le serveur ne répond pas.";
+    return;
+  }
   if (!response.ok) {
     const error = await response.json().catch(() => ({}));
     $("#sparql-status").textContent = `Erreur : ${ERROR_EXPLANATIONS[error.error] || response.status}`;
     return;
   }
-  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: format.file });
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: format.file });
   document.body.append(link);
   link.click();
   link.remove();
+  setTimeout(() => URL.revokeObjectURL(url));
 });

@@ -45,13 +45,21 @@ def extract_terminology(ctx: ExtractionContext, slide: Slide) -> None:
 
 def extract_aliases(ctx: ExtractionContext, slide: Slide) -> None:
     """A line that is only a known name and, in parentheses, another name for the same
-    thing (a diagram's « Hyperviseur (Moniteur des machines virtuelles) ») gives that name."""
+    thing (a diagram's « Hyperviseur (Moniteur des machines virtuelles) ») gives that name.
+
+    What the parentheses hold must read as a name — several words, or a capitalised
+    word or acronym — and name nothing else: « Xen (suite) » or « KVM (2/2) » do not."""
     for line, start, end in slide.lines():
         match = _NAME_WITH_ALIAS.match(line.strip())
         iri = ctx.find(match["name"]) if match else None
-        if match and iri:
+        if match and iri and _reads_as_a_name(match["alias"]) and ctx.find(match["alias"]) is None:
             with ctx.reading(slide.passage, start, end):
                 ctx.alt_label(iri, match["alias"], slide.passage)
+
+
+def _reads_as_a_name(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(words) and (len(words) >= 2 or words[0][0].isupper())
 
 
 def extract_definitions(ctx: ExtractionContext, slide: Slide) -> None:

@@ -309,13 +309,14 @@ class CandidateReader:
             for lemma in self.analyser.lemmas(label)
         )
         context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
+        stems_of_topic = frozenset(self.analyser.tokens(analysis.topic))
         return QuestionProfile(
             keys=keys,
             alternates=alternates,
             stems_by_key=stems,
             weights={k: self.idf.get(k, self.unknown_idf) for k in [*keys, *context]},
-            stems=(question_stems := frozenset(self.analyser.tokens(analysis.topic))),
-            prefixes=family_prefixes(question_stems),
+            stems=stems_of_topic,
+            prefixes=family_prefixes(stems_of_topic),
             entity_keys=entity_keys,
             context_keys=[k for k in context if k not in keys],
             previous_keys=self.analyser.lemma_set(analysis.previous_answer),

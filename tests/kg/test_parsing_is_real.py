@@ -115,3 +115,15 @@ def test_a_name_with_another_name_in_parentheses_gives_an_alternative_label(
     assert store.ask(f'ASK {{ ?e skos:prefLabel "{name}"@fr ; skos:altLabel "{alias}"@fr }}')
     unchanged = store_from_corpus(deck_variant(lambda text: text))
     assert not unchanged.ask(f'ASK {{ ?e skos:altLabel "{alias}"@fr }}')
+
+
+@pytest.mark.parametrize("line", ["Hyperviseur (suite)", "Hyperviseur (2/2)", "Hyperviseur (Xen)"])
+def test_parentheses_that_hold_no_other_name_give_none(deck_variant, line):
+    corpus = deck_variant(
+        lambda text: text.replace("OS invité modifié\n", f"{line}\n\nOS invité modifié\n", 1)
+    )
+    store = store_from_corpus(corpus)
+    inside = line[line.index("(") + 1 : -1]
+    assert not store.ask(
+        f'ASK {{ ?e skos:prefLabel "Hyperviseur"@fr ; skos:altLabel "{inside}"@fr }}'
+    )

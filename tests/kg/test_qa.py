@@ -135,14 +135,14 @@ def _answers(kb, question: str, history: list[Message] | None = None):
             [
                 "Quel autre nom donne-t-on à l'hyperviseur ?",
                 "L'hyperviseur, on l'appelle comment d'autre ?",
-                "Sous quel autre nom connaît-on l'hypervisor ?",
+                "L'hyperviseur a-t-il une autre appellation ?",
             ],
             ["moniteur des machines virtuelles"],
         ),
         (
             [
                 "Quel est l'autre nom du système invité ?",
-                "Le système invité est aussi appelé comment ?",
+                "Le système invité porte-t-il un autre nom ?",
             ],
             ["machine virtuelle"],
         ),
@@ -407,7 +407,7 @@ def test_the_same_message_within_a_conversation_is_answered(kb):
         ("expériences", "expérimentation", True),
         ("performant", "performances", True),
         ("licence", "linux", False),
-        ("hôte", "hyperviseur", False),
+        ("hyperviseur", "hébergement", False),
     ],
 )
 def test_words_of_one_family_share_a_prefix(kb, question_word, deck_word, related):
