@@ -44,4 +44,4 @@ bench: install-dev
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf artifacts artifacts-store .pytest_cache .mypy_cache .ruff_cache

@@ -9,10 +9,11 @@ from starlette.exceptions import HTTPException
 
 from kg.kb import UnknownEntity, UnknownPassage
 from kg.sparql import SparqlError, syntax_message
-from kg.store import QueryError
+from kg.store import QueryError, StoreUnavailable
 
 log = logging.getLogger("api")
 
+STORE_RETRY_SECONDS = 5
 SPARQL_STATUS = {
     "syntax": 400,
     "too_many_rows": 400,
@@ -37,12 +38,25 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         (404, "not_found", "Unknown resource"),
         (413, "too_large", "Request body too large"),
         (422, "invalid_request", "Invalid parameters"),
+        (503, "store_unavailable", "The external SPARQL store cannot be reached"),
     )
 }
 
 
 def error_body(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def graph_error(error: SparqlError | StoreUnavailable | QueryError) -> JSONResponse:
+    """The JSON error for a query the graph's store could not answer."""
+    if isinstance(error, SparqlError):
+        return error_body(SPARQL_STATUS.get(error.kind, 400), error.kind, str(error))
+    if isinstance(error, StoreUnavailable):
+        log.warning("%s", error)
+        response = error_body(503, "store_unavailable", f"{error}; try again shortly")
+        response.headers["retry-after"] = str(STORE_RETRY_SECONDS)
+        return response
+    return error_body(400, "syntax", syntax_message(str(error)))
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -66,13 +80,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unknown_passage(_: Request, error: UnknownPassage) -> JSONResponse:
         return error_body(404, "not_found", f"unknown passage {error.args[0]!r}")
 
-    @app.exception_handler(SparqlError)
-    async def sparql(_: Request, error: SparqlError) -> JSONResponse:
-        return error_body(SPARQL_STATUS.get(error.kind, 400), error.kind, str(error))
+    for kind in (SparqlError, StoreUnavailable, QueryError):
 
-    @app.exception_handler(QueryError)
-    async def query(_: Request, error: QueryError) -> JSONResponse:
-        return error_body(400, "syntax", syntax_message(str(error)))
+        @app.exception_handler(kind)
+        async def graph(_: Request, error: Exception) -> JSONResponse:
+            return graph_error(error)  # type: ignore[arg-type]
 
     @app.exception_handler(HTTPException)
     async def http(_: Request, error: HTTPException) -> JSONResponse:

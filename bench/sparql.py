@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/sparql.py [--repeat 30]
 
-All three serve the same dump on 127.0.0.1 and answer the same fixed query mix
+All serve the same dump on 127.0.0.1 and answer the same fixed query mix
 (the project's named queries with their variables bound, a count, a text filter,
 a property path and a CONSTRUCT), checked to give the same number of results.
-One client sends the queries one after the other; the table gives each server's
-median latency per query, its throughput over the mix and the ratio to Oxigraph.
+One client sends the queries one after the other, the servers taking turns; the
+table gives each server's median latency per query, its throughput over the mix
+and the ratio to Oxigraph.
 A second table compares the two engines in process: rdflib's own SPARQL engine
 against pyoxigraph, on the same queries.
 """
@@ -29,6 +30,8 @@ from rdflib import Dataset, Graph
 from kg.config import Settings
 from kg.kb import KnowledgeBase
 from kg.namespaces import sparql_prefixes
+from kg.publish import publish
+from kg.remote import Endpoints, RemoteStore
 from kg.store import OxigraphStore
 
 BIN = Path(sys.executable).parent
@@ -72,23 +75,31 @@ def count_results(response: httpx.Response) -> int:
     return len(Graph().parse(data=response.text, format="turtle"))
 
 
-def measure(url: str, repeat: int) -> dict[str, tuple[float, int]]:
-    """Median latency (ms) and result count of each query, after a warm-up."""
-    out = {}
+def measure(urls: dict[str, str], repeat: int) -> dict[str, dict[str, tuple[float, int]]]:
+    """Median latency (ms) and result count of each query on each server, after a warm-up.
+
+    The servers take turns query by query, so a noisy moment of the machine falls on
+    all of them rather than on whichever was being measured.
+    """
+    out: dict[str, dict[str, tuple[float, int]]] = {name: {} for name in urls}
     with httpx.Client(timeout=30) as client:
-        for name, body in QUERIES.items():
+        for query_name, body in QUERIES.items():
             query = sparql_prefixes() + body
-            accept = "text/turtle" if name == "construct" else "application/sparql-results+json"
+            accept = (
+                "text/turtle" if query_name == "construct" else "application/sparql-results+json"
+            )
             headers = {"accept": accept}
-            for _ in range(3):
-                client.get(url, params={"query": query}, headers=headers)
-            times = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                response = client.get(url, params={"query": query}, headers=headers)
-                times.append(1000 * (time.perf_counter() - started))
-                response.raise_for_status()
-            out[name] = (statistics.median(times), count_results(response))
+            times: dict[str, list[float]] = {name: [] for name in urls}
+            last: dict[str, httpx.Response] = {}
+            for run in range(repeat + 3):
+                for name, url in urls.items():
+                    started = time.perf_counter()
+                    last[name] = client.get(url, params={"query": query}, headers=headers)
+                    if run >= 3:
+                        times[name].append(1000 * (time.perf_counter() - started))
+                    last[name].raise_for_status()
+            for name in urls:
+                out[name][query_name] = (statistics.median(times[name]), count_results(last[name]))
     return out
 
 
@@ -130,10 +141,30 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    ports = {name: free_port() for name in ("virtukg", "oxigraph", "rdflib-endpoint")}
+    names = ("virtukg", "virtukg-remote", "oxigraph", "rdflib-endpoint", "store")
+    ports = {name: free_port() for name in names}
+    store = f"http://127.0.0.1:{ports['store']}"
     env = {**os.environ, "VIRTUKG_ARTIFACTS_DIR": str(settings.artifacts_dir)}
+    remote_env = {
+        **env,
+        "VIRTUKG_SPARQL_ENDPOINT": f"{store}/query",
+        "VIRTUKG_SPARQL_UPDATE_ENDPOINT": f"{store}/update",
+    }
+    store_process = subprocess.Popen(
+        [
+            BIN / "oxigraph", "serve", "--location", work / "store",
+            "--bind", f"127.0.0.1:{ports['store']}", "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_ready(f"{store}/query", store_process)
+    remote = RemoteStore(Endpoints(f"{store}/query", f"{store}/update"))
+    publish(remote, settings.artifacts_dir, record=False)
+    remote.close()
     commands: dict[str, list[str | Path]] = {
         "virtukg": [BIN / "kg", "serve", "--port", str(ports["virtukg"])],
+        "virtukg-remote": [BIN / "kg", "serve", "--port", str(ports["virtukg-remote"])],
         "oxigraph": [
             BIN / "oxigraph", "serve-read-only", "--location", work / "oxi",
             "--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph",
@@ -145,20 +176,24 @@ def main() -> None:
     }  # fmt: skip
     urls = {
         "virtukg": f"http://127.0.0.1:{ports['virtukg']}/sparql",
+        "virtukg-remote": f"http://127.0.0.1:{ports['virtukg-remote']}/sparql",
         "oxigraph": f"http://127.0.0.1:{ports['oxigraph']}/query",
         "rdflib-endpoint": f"http://127.0.0.1:{ports['rdflib-endpoint']}/",
     }
     processes = {
         name: subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            env=remote_env if name == "virtukg-remote" else env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for name, command in commands.items()
     }
+    processes["store"] = store_process
     try:
-        results = {}
-        for name, url in urls.items():
+        for name, url in urls.items():  # all started before any is measured: startups eat CPU
             wait_ready(url, processes[name])
-            results[name] = measure(url, args.repeat)
+        results = measure(urls, args.repeat)
     finally:
         for process in processes.values():
             process.terminate()
@@ -183,6 +218,11 @@ def main() -> None:
         }
     )
     print(f"# SPARQL benchmark — {len(kb.store)} quads, {args.repeat} runs per query\n")
+    print(
+        "virtukg: the embedded store (worker processes); virtukg-remote: the same service "
+        "with the graph in an Oxigraph server (`VIRTUKG_SPARQL_ENDPOINT`), beside that "
+        "server queried directly (oxigraph) and rdflib-endpoint.\n"
+    )
     print(table(rows))
     print()
     for name, total in totals.items():

@@ -14,18 +14,23 @@ from kg import artifacts, evaluation
 from kg.config import Settings
 from kg.corpus import CorpusError
 from kg.kb import KnowledgeBase, UnknownEntity
+from kg.publish import StoreNotReady, publish, require_published
 from kg.qa.model import QAModel
+from kg.remote import RemoteStore
 from kg.search import SearchMode
-from kg.store import QueryError
+from kg.store import QueryError, StoreUnavailable
 from kg.validate import ShapeViolation
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {
+    overrides: dict[str, object] = {
         name: Path(value)
         for name in ("corpus_dir", "ontology_dir", "artifacts_dir")
         if (value := getattr(args, name, None)) is not None
     }
+    for name in ("sparql_endpoint", "sparql_update_endpoint", "sparql_store_endpoint"):
+        if value := getattr(args, name, None):
+            overrides[name] = value
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
@@ -161,6 +166,33 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    endpoints = settings.endpoints()
+    if endpoints is None or not endpoints.update:
+        print(
+            "kg: error: give the store's endpoints (--endpoint and --update-endpoint, or "
+            "VIRTUKG_SPARQL_ENDPOINT and VIRTUKG_SPARQL_UPDATE_ENDPOINT)",
+            file=sys.stderr,
+        )
+        return 2
+    artifacts.ensure_built(settings)
+    store = RemoteStore(endpoints, settings.store_timeout)
+    try:
+        publication = publish(store, settings.artifacts_dir)
+        require_published(store, publication.build)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(asdict(publication))
+    else:
+        print(
+            f"published build {publication.build} to {publication.endpoint}: "
+            f"{publication.quads} quads in {publication.graphs} graphs"
+        )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Hand over to the API package (the library itself imports no web framework)."""
     command = [sys.executable, "-m", "api", "--workers", str(args.workers)]
@@ -233,6 +265,20 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(run=cmd_ask)
 
+    publish_command = commands.add_parser(
+        "publish", parents=[paths], help="load the built graph into an external SPARQL store"
+    )
+    publish_command.add_argument(
+        "--endpoint", dest="sparql_endpoint", help="query URL (VIRTUKG_SPARQL_ENDPOINT)"
+    )
+    publish_command.add_argument(
+        "--update-endpoint",
+        dest="sparql_update_endpoint",
+        help="update URL (VIRTUKG_SPARQL_UPDATE_ENDPOINT)",
+    )
+    publish_command.add_argument("--json", action="store_true")
+    publish_command.set_defaults(run=cmd_publish)
+
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
     serve.add_argument("--host", help="default: VIRTUKG_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: VIRTUKG_PORT or 8000")
@@ -254,7 +300,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args))
-    except (CorpusError, ShapeViolation, artifacts.ArtifactsError, QueryError) as error:
+    except (
+        CorpusError,
+        ShapeViolation,
+        artifacts.ArtifactsError,
+        QueryError,
+        StoreNotReady,
+        StoreUnavailable,
+    ) as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return 2
     except UnknownEntity as error:

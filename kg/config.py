@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg.embed import DEFAULT_MODEL, EmbeddingBackend
 from kg.qa.model import MODEL_PATH
+from kg.remote import Endpoints
 from kg.search import Fusion
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,3 +46,33 @@ class Settings(BaseSettings):
         description="The fitted question-answering model: fusion and reader weights, "
         "confidence model and thresholds (`kg eval --fit`).",
     )
+    sparql_endpoint: str = Field(
+        "",
+        description="Query URL of an external SPARQL store holding the graph (SPARQL 1.1 "
+        "Protocol; `kg publish` loads it). Empty: the graph is embedded in each process.",
+    )
+    sparql_update_endpoint: str = Field(
+        "", description="Update URL of the external store (`kg publish`, authorised updates)."
+    )
+    sparql_store_endpoint: str = Field(
+        "", description="Graph Store Protocol URL of the external store (faster dumps)."
+    )
+    sparql_user: str = Field("", description="User for the external store (HTTP Basic).")
+    sparql_password: SecretStr = Field(
+        SecretStr(""), description="Password for the external store (HTTP Basic)."
+    )
+    store_timeout: float = Field(
+        10.0, gt=0, description="Seconds the service waits for the external store."
+    )
+
+    def endpoints(self) -> Endpoints | None:
+        """The external store's endpoints, or ``None`` for the embedded store."""
+        if not self.sparql_endpoint:
+            return None
+        return Endpoints(
+            query=self.sparql_endpoint,
+            update=self.sparql_update_endpoint,
+            store=self.sparql_store_endpoint,
+            user=self.sparql_user,
+            password=self.sparql_password.get_secret_value(),
+        )

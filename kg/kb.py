@@ -12,14 +12,16 @@ from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
 from kg.namespaces import RES, VKG, local_id, passage_iri
 from kg.network import Edge, EntityNetwork
+from kg.publish import build_id, require_published
 from kg.qa import Answer, Message, QuestionAnswerer
 from kg.qa.candidates import CandidateReader
 from kg.qa.facts import FactIndex
 from kg.qa.model import QAModel
 from kg.qa.queries import NamedQueries
 from kg.qa.suggestions import example_questions
+from kg.remote import RemoteStore
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
-from kg.store import OxigraphStore, Row
+from kg.store import GraphStore, OxigraphStore, Row
 from kg.text import FrenchAnalyser, normalise
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,21 @@ SELECT ?s ?p ?o ?oLabel ?g WHERE {
 """
 
 
+def _open_store(trig: bytes, settings: Settings) -> GraphStore:
+    """The embedded store, or the external one when configured (holding this build).
+
+    Raises:
+        StoreNotReady: the external store lacks this build.
+        StoreUnavailable: the external store cannot be reached.
+    """
+    endpoints = settings.endpoints()
+    if endpoints is None:
+        return OxigraphStore(trig)
+    store = RemoteStore(endpoints, settings.store_timeout)
+    require_published(store, build_id(trig))
+    return store
+
+
 def _text(node: Node | None) -> str:
     return "" if node is None else str(node)
 
@@ -87,7 +104,7 @@ class KnowledgeBase:
     ) -> None:
         self.settings = settings
         self.manifest: dict[str, Any] = loaded.manifest
-        self.store = OxigraphStore(loaded.trig)
+        self.store = _open_store(loaded.trig, settings)
         self.passages: dict[str, Passage] = {p.id: p for p in loaded.passages}
         self.network = EntityNetwork(self.store)
         self.analyser = FrenchAnalyser()
@@ -151,6 +168,11 @@ class KnowledgeBase:
             artifacts.build(settings)
             loaded = artifacts.load(settings.artifacts_dir)
         return cls(loaded, settings, model)
+
+    def close(self) -> None:
+        """Release the store's connections (an external store)."""
+        if isinstance(self.store, RemoteStore):
+            self.store.close()
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""

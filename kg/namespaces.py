@@ -15,6 +15,8 @@ VKG = Namespace("https://w3id.org/virtukg/ontology#")
 RES = Namespace("https://w3id.org/virtukg/id/")
 SCHEMA = Namespace("https://schema.org/")
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/virtukg/graph/ontology")
+# In an external store: which build `kg publish` loaded, and the graphs it owns.
+PUBLICATION_GRAPH = URIRef("https://w3id.org/virtukg/graph/publication")
 
 PREFIXES: dict[str, str] = {
     name: str(namespace)

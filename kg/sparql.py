@@ -25,16 +25,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
-from kg.store import QueryError, refuse_remote
+from kg.store import OxigraphStore, QueryError, blank_literals, refuse_remote
 
 log = logging.getLogger(__name__)
 _START_SECONDS = 60
@@ -81,6 +81,36 @@ class QueryRequest:
     named_graphs: list[str]
     max_rows: int
     base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's URL)
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    update: str
+    base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's URL)
+    using_graphs: list[str] = field(default_factory=list)  # the protocol's using-graph-uri
+    using_named_graphs: list[str] = field(default_factory=list)
+
+
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+
+
+def with_using(request: UpdateRequest) -> str:
+    """The update with the protocol's using-graph-uri / using-named-graph-uri written
+    as USING clauses (they apply to one DELETE/INSERT … WHERE operation)."""
+    graphs, named = request.using_graphs, request.using_named_graphs
+    if not graphs and not named:
+        return request.update
+    code = blank_literals(request.update)
+    if len(_WHERE.findall(code)) != 1 or ";" in code.rstrip().rstrip(";"):
+        raise SparqlError(
+            "unsupported", "using-graph-uri applies to one DELETE/INSERT … WHERE operation"
+        )
+    clauses = [f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named]
+    where = _WHERE.search(code)
+    assert where is not None
+    return (
+        request.update[: where.start()] + " ".join(clauses) + " " + request.update[where.start() :]
+    )
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -206,24 +236,7 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     try:
-        results = store.query(request.query, **options)
-        if isinstance(results, ox.QueryBoolean):
-            media_type = _choose(request.accept, ASK_FORMATS)
-            return SparqlResult(media_type, serialise_ask(bool(results), ASK_FORMATS[media_type]))
-        if isinstance(results, ox.QuerySolutions):
-            media_type = _choose(request.accept, SELECT_FORMATS)
-            variables = [v.value for v in results.variables]
-            rows = list(islice(results, request.max_rows + 1))
-            _check_rows(len(rows), request.max_rows)
-            body = serialise_select(variables, rows, SELECT_FORMATS[media_type])
-            return SparqlResult(media_type, body)
-        media_type = _choose(request.accept, GRAPH_FORMATS)
-        triples = list(islice(results, request.max_rows + 1))
-        _check_rows(len(triples), request.max_rows)
-        serialised = ox.serialize(
-            triples, format=GRAPH_FORMATS[media_type], prefixes=dict(PREFIXES)
-        )
-        return SparqlResult(media_type, serialised or b"")
+        return serialise_results(store.query(request.query, **options), request)
     except SyntaxError as error:
         raise SparqlError("syntax", syntax_message(str(error))) from error
     except (OSError, RuntimeError, ValueError) as error:
@@ -232,15 +245,36 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
         raise SparqlError("syntax", f"the query cannot be evaluated: {error}") from error
 
 
+def serialise_results(results: Any, request: QueryRequest) -> SparqlResult:
+    """Query results (a boolean, solutions or triples) in the client's format, rows capped."""
+    if isinstance(results, ox.QueryBoolean):
+        media_type = _choose(request.accept, ASK_FORMATS)
+        return SparqlResult(media_type, serialise_ask(bool(results), ASK_FORMATS[media_type]))
+    if isinstance(results, ox.QuerySolutions):
+        media_type = _choose(request.accept, SELECT_FORMATS)
+        variables = [v.value for v in results.variables]
+        rows = list(islice(results, request.max_rows + 1))
+        _check_rows(len(rows), request.max_rows)
+        body = serialise_select(variables, rows, SELECT_FORMATS[media_type])
+        return SparqlResult(media_type, body)
+    media_type = _choose(request.accept, GRAPH_FORMATS)
+    triples = list(islice(results, request.max_rows + 1))
+    _check_rows(len(triples), request.max_rows)
+    serialised = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=dict(PREFIXES))
+    return SparqlResult(media_type, serialised or b"")
+
+
 _PARSER_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:?\s*(.*)", re.DOTALL)
 
 
-def syntax_message(parser: str) -> str:
-    """A parser's message, said in French with the line and the column it points at."""
+def syntax_message(parser: str, added_lines: int = 0) -> str:
+    """A parser's message, said in French with the line and the column it points at
+    (``added_lines``: lines put before the client's text, which it never saw)."""
     found = _PARSER_POSITION.search(parser)
     if not found:
         return f"requête SPARQL mal formée : {parser}"
     line, column, detail = found.groups()
+    line = str(max(1, int(line) - added_lines))
     expected = detail.replace("expected one of", "attendu : l'un de")
     expected = expected.replace("expected", "attendu :").strip()
     return f"requête SPARQL mal formée, ligne {line}, colonne {column}" + (
@@ -349,10 +383,22 @@ async def _readable(fd: int, timeout: float) -> bool:
         loop.remove_reader(fd)
 
 
+class SparqlEndpoint(Protocol):
+    """What the ``/sparql`` route needs: client queries answered under the guards
+    (no SERVICE, row cap, time limit, result format), and updates."""
+
+    async def query_async(self, request: QueryRequest) -> SparqlResult: ...
+
+    def update(self, request: UpdateRequest) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class SparqlService:
     """Answers SPARQL queries in worker processes with a time limit and a row cap."""
 
-    def __init__(self, nquads: bytes, workers: int = 2, timeout: float = 5.0) -> None:
+    def __init__(self, store: OxigraphStore, workers: int = 2, timeout: float = 5.0) -> None:
+        self.store = store
         self.timeout = timeout
         self.size = workers
         self._directory = tempfile.TemporaryDirectory(prefix="virtukg-sparql-")
@@ -360,7 +406,7 @@ class SparqlService:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        self._write_data(nquads)
+        self._write_data(store.dump("nquads"))
         self._add_workers(workers)
 
     def _write_data(self, nquads: bytes) -> None:
@@ -446,6 +492,11 @@ class SparqlService:
             self._add_workers(1)
         except (OSError, RuntimeError):
             log.exception("could not start a SPARQL worker")
+
+    def update(self, request: UpdateRequest) -> None:
+        """Apply an update to the store, then give the workers the new data."""
+        self.store.update(with_using(request), request.base_iri)
+        self.reload(self.store.dump("nquads"))
 
     def reload(self, nquads: bytes) -> None:
         """Give every worker new data (after an update); queries in flight may fail."""

@@ -1,7 +1,6 @@
 """Shared fixtures: the real deck, and helpers to build graphs from changed copies of it."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,11 @@ from api.settings import ApiSettings
 from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import load_corpus
 from kg.graph import build_dataset
+from kg.local_store import free_port
+from kg.publish import publish
+from kg.remote import RemoteStore
 from kg.store import OxigraphStore
+from tests.oxigraph_server import OxigraphServer
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
@@ -96,10 +99,55 @@ def api_settings(kb) -> ApiSettings:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server for the session; tests that stop one start their own."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    yield server
+    server.stop()
+
+
+def store_settings(settings, server: OxigraphServer):
+    """The same settings, with the graph in the server's store."""
+    return settings.model_copy(
+        update={
+            "sparql_endpoint": server.query,
+            "sparql_update_endpoint": server.update,
+            "sparql_store_endpoint": server.store,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def remote_api_settings(api_settings, oxigraph_server) -> ApiSettings:
+    """The session's settings with the graph published in the Oxigraph server."""
+    settings = store_settings(api_settings, oxigraph_server)
+    store = RemoteStore(settings.endpoints())
+    publish(store, settings.artifacts_dir)
+    store.close()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def remote_kb(remote_api_settings):
+    """The knowledge base of the real deck over the Oxigraph server."""
+    from kg.kb import KnowledgeBase
+
+    return KnowledgeBase.open(remote_api_settings)
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Until `kg serve` at ``base`` is ready; its log's end when it exits first."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(log_path.read_text(errors="replace")[-3000:])
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not become ready")
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +156,7 @@ def live_server(api_settings, tmp_path_factory) -> Iterator[str]:
 
     Its log goes to a file: a pipe nobody reads would fill up and stall the server.
     """
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
     env = {
         **os.environ,
@@ -121,17 +169,7 @@ def live_server(api_settings, tmp_path_factory) -> Iterator[str]:
     server = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise RuntimeError(log_path.read_text(errors="replace")[-3000:])
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the server did not become ready")
+        wait_ready(base, server, log_path)
         yield base
     finally:
         server.terminate()

@@ -54,3 +54,28 @@ def test_the_readme_documents_every_setting_with_its_default():
         assert f"VIRTUKG_{name.upper()}" in rows[name][2]
         if isinstance(field.default, int | float | str) and not isinstance(field.default, bool):
             assert str(field.default) in rows[name][3], f"README default of {name}"
+
+
+def test_the_compose_file_runs_the_tested_steps():
+    """deploy/compose.yaml: an Oxigraph server serving the union, `kg publish` once, then
+    replicas of `kg serve` over it — what tests/api/test_store.py runs."""
+    import yaml
+
+    from api.settings import ApiSettings
+
+    compose = yaml.safe_load((PROJECT_ROOT / "deploy" / "compose.yaml").read_text())
+    services = compose["services"]
+    store = services["store"]["command"]
+    assert store.startswith("oxigraph serve") and "--union-default-graph" in store
+    assert services["publish"]["command"] == ["kg", "publish"]
+    assert services["api"]["command"][:2] == ["kg", "serve"]
+    assert services["api"]["deploy"]["replicas"] >= 2
+    condition = services["api"]["depends_on"]["publish"]["condition"]
+    assert condition == "service_completed_successfully"
+    for service in ("publish", "api"):
+        for name, value in services[service]["environment"].items():
+            field = name.removeprefix("VIRTUKG_").lower()
+            assert field in ApiSettings.model_fields, f"{service}: unknown setting {name}"
+            if field.endswith("endpoint"):
+                assert value.startswith("http://store:7878/")
+    assert "api:8000" in (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()

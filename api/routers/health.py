@@ -22,6 +22,7 @@ def ready(kb: KB) -> dict[str, Any]:
         "status": "ready",
         "passages": len(kb.passages),
         "entities": len(kb.linker.entities),
-        "quads": len(kb.store),
+        "quads": len(kb.store),  # an unreachable external store: 503
+        "store": kb.settings.sparql_endpoint or "embedded",
         "manifest": kb.manifest,
     }

@@ -12,15 +12,14 @@ from fastapi.responses import JSONResponse, Response
 from api.errors import error_body
 from api.negotiation import best_match, parse_accept
 from api.settings import ApiSettings
-from kg.kb import KnowledgeBase
-from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlError, SparqlService
+from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlEndpoint, SparqlError, UpdateRequest
+from kg.store import keywords_part
 
 router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _OWN_DATASET = re.compile(r"\b(?:USING|WITH)\b", re.IGNORECASE)
 _DESCRIPTION = """
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -54,7 +53,10 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
     406: {"description": "No acceptable result format"},
     413: {"description": "Request body too large"},
     415: {"description": "Unsupported Content-Type"},
-    503: {"description": "Query stopped at the time limit, or every worker busy"},
+    503: {
+        "description": "Query stopped at the time limit, every worker busy, or the "
+        "external store unreachable (with Retry-After)"
+    },
 }
 
 
@@ -120,8 +122,7 @@ async def sparql(request: Request) -> Response:
     override the query's FROM. Updates are refused unless enabled, with a token."""
     # The state is read directly rather than through dependencies: resolving them
     # costs as much as a whole query on this graph.
-    kb: KnowledgeBase = request.app.state.kb
-    service: SparqlService = request.app.state.sparql
+    service: SparqlEndpoint = request.app.state.sparql
     settings: ApiSettings = request.app.state.settings
     authorization = request.headers.get("authorization")
     try:
@@ -132,12 +133,14 @@ async def sparql(request: Request) -> Response:
         if len(queries) + len(updates) > 1:
             raise ProtocolError(400, "ambiguous", "give exactly one query or one update")
         if updates:
-            text = _with_using(
+            update = UpdateRequest(
                 updates[0],
+                _endpoint(request),
                 params.get("using-graph-uri", []),
                 params.get("using-named-graph-uri", []),
             )
-            return await _update(text, kb, service, settings, authorization, _endpoint(request))
+            _check_using(update.update, update.using_graphs, update.using_named_graphs)
+            return await _update(update, service, settings, authorization)
         if not queries:
             if request.method == "GET":
                 return _service_description(request, settings)
@@ -159,33 +162,22 @@ async def sparql(request: Request) -> Response:
     return Response(result.body, headers={"content-type": media})
 
 
-def _with_using(update: str, graphs: list[str], named: list[str]) -> str:
-    """Apply the protocol's using-graph-uri / using-named-graph-uri as USING clauses.
-
-    As the protocol requires, they are refused when the update has its own USING or
-    WITH; they apply to one DELETE/INSERT … WHERE operation.
-    """
+def _check_using(update: str, graphs: list[str], named: list[str]) -> None:
+    """The protocol's using-graph-uri / using-named-graph-uri: refused, as the protocol
+    requires, when the update has its own USING or WITH; they must be IRIs."""
     if not graphs and not named:
-        return update
-    if _OWN_DATASET.search(update):
+        return
+    if _OWN_DATASET.search(keywords_part(update)):
         raise ProtocolError(400, "ambiguous", "the update has USING or WITH: drop using-graph-uri")
-    if len(_WHERE.findall(update)) != 1 or ";" in update.rstrip().rstrip(";"):
-        raise ProtocolError(
-            400, "unsupported", "using-graph-uri applies to one DELETE/INSERT … WHERE operation"
-        )
-    clauses = [f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named]
     if any(re.search(r"[<>\s]", g) for g in graphs + named):
         raise ProtocolError(400, "bad_iri", "using-graph-uri values must be IRIs")
-    return _WHERE.sub(" ".join(clauses) + " WHERE", update, count=1)
 
 
 async def _update(
-    text: str,
-    kb: KnowledgeBase,
-    service: SparqlService,
+    update: UpdateRequest,
+    service: SparqlEndpoint,
     settings: ApiSettings,
     authorization: str | None,
-    base_iri: str,
 ) -> Response:
     if not settings.sparql_updates or not settings.sparql_update_token:
         raise SparqlError("forbidden", "this endpoint is read-only")
@@ -195,8 +187,7 @@ async def _update(
     given = (authorization or "").encode("latin-1")
     if not secrets.compare_digest(given, expected.encode("utf-8")):
         return error_body(401, "unauthorized", "updates need the operator's bearer token")
-    if _LOAD.search(text):
+    if _LOAD.search(keywords_part(update.update)):
         raise ProtocolError(400, "load_refused", "LOAD is refused: the endpoint fetches nothing")
-    await run_in_threadpool(kb.store.update, text, base_iri)
-    await run_in_threadpool(service.reload, kb.store.dump("nquads"))
+    await run_in_threadpool(service.update, update)
     return JSONResponse({"status": "updated"})

@@ -1,4 +1,5 @@
-"""The app built once per session over the session's knowledge base."""
+"""The app built once per session over the session's knowledge base, in both store modes:
+every test that uses ``client`` runs against the embedded store and an Oxigraph server."""
 
 from collections.abc import Iterator
 
@@ -13,7 +14,9 @@ def app(api_settings):
     return create_app(api_settings)
 
 
-@pytest.fixture(scope="session")
-def client(app) -> Iterator[TestClient]:
+@pytest.fixture(scope="session", params=["embedded", "oxigraph"])
+def client(request, app) -> Iterator[TestClient]:
+    if request.param == "oxigraph":
+        app = create_app(request.getfixturevalue("remote_api_settings"))
     with TestClient(app) as test_client:
         yield test_client

@@ -391,3 +391,16 @@ def test_every_named_query_runs_unbound_without_breaking_a_worker(client):
             response = client.post("/sparql", data={"query": named["query"]})
             capped = response.status_code == 400 and response.json()["error"] == "too_many_rows"
             assert response.status_code == 200 or capped, (named["name"], response.text[:200])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?s WHERE { ?s ?p "un service public" }',
+        "SELECT ?s WHERE { ?s ?p 'SERVICE' }",
+        "SELECT ?s WHERE { ?s <http://example.org/service> ?o }  # service",
+    ],
+)
+def test_the_word_service_in_a_literal_an_iri_or_a_comment_is_no_service(client, query):
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text

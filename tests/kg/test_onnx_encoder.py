@@ -113,7 +113,7 @@ def test_answering_questions_does_not_load_pytorch(kb):
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "False", result.stderr[-3000:]
 
 
 def test_exporting_leaves_the_logging_configuration_alone(tmp_path):

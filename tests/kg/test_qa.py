@@ -1,5 +1,6 @@
 """Question answering: behaviours, each checked on several phrasings written for these tests
-(none is a question of the evaluation sets)."""
+(none is a question of the evaluation sets), with the graph embedded and in an Oxigraph
+server."""
 
 import json
 import re
@@ -13,6 +14,12 @@ from kg.qa.candidates import family_prefixes
 from kg.qa.model import ModelError, QAModel
 from kg.text import normalise, without_course_references
 from tests.conftest import ONTOLOGY_DIR, Settings
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph"])
+def kb(request, kb):
+    """The session's knowledge base, or the same over an external store."""
+    return kb if request.param == "embedded" else request.getfixturevalue("remote_kb")
 
 
 def folded(text: str) -> str:
