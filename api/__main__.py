@@ -24,7 +24,7 @@ def main() -> None:
         os.environ.setdefault("VIRTUKG_ENCODER_THREADS", str(max(1, cores // args.workers)))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     shared = _shared_store(settings) if args.workers > 1 and settings.sparql_updates else None
-    try:
+    try:  # a store that failed to start was stopped by its start()
         uvicorn.run(
             "api.main:app_from_environment",
             factory=True,

@@ -23,6 +23,9 @@ SPARQL_STATUS = {
     "worker_error": 503,
     "engine": 400,
     "busy": 503,
+    "too_complex": 400,
+    "too_large": 400,
+    "out_of_memory": 503,
 }
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {
@@ -45,6 +48,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 
 def error_body(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+GRAPH_ERRORS = (SparqlError, StoreUnavailable, QueryError)
 
 
 def graph_error(error: SparqlError | StoreUnavailable | QueryError) -> JSONResponse:
@@ -80,7 +86,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unknown_passage(_: Request, error: UnknownPassage) -> JSONResponse:
         return error_body(404, "not_found", f"unknown passage {error.args[0]!r}")
 
-    for kind in (SparqlError, StoreUnavailable, QueryError):
+    for kind in GRAPH_ERRORS:
 
         @app.exception_handler(kind)
         async def graph(_: Request, error: Exception) -> JSONResponse:

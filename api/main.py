@@ -16,15 +16,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_body, graph_error, install_error_handlers
+from api.errors import GRAPH_ERRORS, error_body, graph_error, install_error_handlers
 from api.navigation import with_navigation
 from api.routers import chat, course, entities, health, page, qa, sparql
 from api.settings import ApiSettings
 from kg import __version__
 from kg.kb import KnowledgeBase
 from kg.remote import RemoteEndpoint, RemoteStore
-from kg.sparql import SparqlEndpoint, SparqlError, SparqlService
-from kg.store import OxigraphStore, QueryError, StoreUnavailable
+from kg.sparql import SparqlEndpoint, SparqlService
+from kg.store import OxigraphStore
 
 STATIC = Path(__file__).resolve().parent / "static"
 access_log = logging.getLogger("api.access")
@@ -60,6 +60,37 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET", "extensions": extensions}, receive, without_body)
 
 
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    # No framing, no plugins, no foreign base or form targets. Scripts are not restricted:
+    # the API docs page (Swagger UI) starts with an inline script.
+    (
+        b"content-security-policy",
+        b"frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Headers every response carries, whatever route or error produced it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *_SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 _FAST = ("GET", "POST")
 
 
@@ -77,7 +108,7 @@ class SparqlFastPath:
             return
         try:
             response = await sparql.sparql(Request(scope, receive))
-        except (SparqlError, StoreUnavailable, QueryError) as error:
+        except GRAPH_ERRORS as error:
             response = graph_error(error)
         await response(scope, receive, send)
 
@@ -185,7 +216,12 @@ def _sparql_endpoint(kb: KnowledgeBase, settings: ApiSettings) -> SparqlEndpoint
     if isinstance(kb.store, RemoteStore):
         return RemoteEndpoint(kb.store, settings.sparql_timeout)
     assert isinstance(kb.store, OxigraphStore)
-    return SparqlService(kb.store, settings.sparql_workers, settings.sparql_timeout)
+    return SparqlService(
+        kb.store,
+        settings.sparql_workers,
+        settings.sparql_timeout,
+        settings.sparql_worker_memory_mb << 20,
+    )
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -226,6 +262,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
 
     app.add_middleware(LimitAndLog, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepAliveLimit, max_requests=settings.keepalive_requests)
     routers = (health, page, qa, course, entities, sparql, chat)
     for router in (module.router for module in routers):

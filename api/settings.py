@@ -24,6 +24,18 @@ class ApiSettings(Settings):
     )
     sparql_timeout: float = Field(5.0, gt=0, description="Seconds before a query is stopped.")
     sparql_max_rows: int = Field(10_000, ge=1, description="Most rows a query may return.")
+    sparql_max_bytes: int = Field(
+        16_000_000, ge=1000, description="Largest SPARQL result body, in bytes (400 beyond)."
+    )
+    sparql_max_query_chars: int = Field(
+        50_000, ge=100, description="Longest SPARQL query or update, in characters."
+    )
+    sparql_max_nesting: int = Field(
+        100, ge=4, description="Deepest nesting of { ( [ in a SPARQL query or update."
+    )
+    sparql_worker_memory_mb: int = Field(
+        1024, ge=128, description="Memory ceiling of each SPARQL worker process (MiB)."
+    )
     sparql_workers: int = Field(2, ge=1, le=16, description="Processes answering SPARQL.")
     sparql_updates: bool = Field(False, description="Accept SPARQL updates (with the token).")
     sparql_update_token: str = Field(

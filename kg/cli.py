@@ -18,6 +18,7 @@ from kg.publish import StoreNotReady, publish, require_published
 from kg.qa.model import QAModel
 from kg.remote import RemoteStore
 from kg.search import SearchMode
+from kg.sparql import SparqlError
 from kg.store import QueryError, StoreUnavailable
 from kg.validate import ShapeViolation
 
@@ -305,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ShapeViolation,
         artifacts.ArtifactsError,
         QueryError,
+        SparqlError,
         StoreNotReady,
         StoreUnavailable,
     ) as error:

@@ -88,7 +88,11 @@ def _open_store(trig: bytes, settings: Settings) -> GraphStore:
     if endpoints is None:
         return OxigraphStore(trig)
     store = RemoteStore(endpoints, settings.store_timeout)
-    require_published(store, build_id(trig))
+    try:
+        require_published(store, build_id(trig))
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -171,8 +175,7 @@ class KnowledgeBase:
 
     def close(self) -> None:
         """Release the store's connections (an external store)."""
-        if isinstance(self.store, RemoteStore):
-            self.store.close()
+        self.store.close()
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""

@@ -7,8 +7,6 @@ reaches every worker at once instead of one worker's copy. The server is restart
 dies (the workers answer 503 meanwhile, then recover) and dies with its parent.
 """
 
-import contextlib
-import ctypes
 import logging
 import shutil
 import signal
@@ -20,18 +18,12 @@ import time
 from pathlib import Path
 
 from kg.artifacts import GRAPH
+from kg.processes import child_setup
 from kg.publish import build_id, publish, published_build
 from kg.remote import Endpoints, RemoteStore
 from kg.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: Linux sends it SIGTERM when its parent dies."""
-    with contextlib.suppress(OSError):  # not Linux: stop() still ends it
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def oxigraph_command() -> str:
@@ -63,18 +55,25 @@ class LocalStore:
         self.endpoints = Endpoints(query=f"{base}/query", update=f"{base}/update")
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
+        self._lock = threading.Lock()  # a restart and stop() never cross
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
     def start(self, artifacts_dir: Path) -> None:
-        """Start the server, publish the build unless it holds it already, then supervise."""
-        self._spawn()
-        store = RemoteStore(self.endpoints)
+        """Start the server, publish the build unless it holds it already, then supervise.
+        The server is stopped again when any of it fails."""
         try:
-            build = build_id((artifacts_dir / GRAPH).read_bytes())
-            if published_build(store) != build:  # kept across restarts, updates included
-                publish(store, artifacts_dir)
-        finally:
-            store.close()
+            with self._lock:
+                self._spawn()
+            store = RemoteStore(self.endpoints)
+            try:
+                build = build_id((artifacts_dir / GRAPH).read_bytes())
+                if published_build(store) != build:  # kept across restarts, updates included
+                    publish(store, artifacts_dir, record=False)
+            finally:
+                store.close()
+        except BaseException:
+            self.stop()
+            raise
         self._supervisor.start()
 
     def _spawn(self) -> None:
@@ -88,7 +87,7 @@ class LocalStore:
                 "--timeout-s", str(self.timeout_seconds),
             ],
             stdout=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=child_setup(death_signal=signal.SIGTERM),
         )  # fmt: skip
         self._wait_ready()
 
@@ -117,7 +116,10 @@ class LocalStore:
                 continue
             log.warning("the local SPARQL store exited (%s); restarting it", process.returncode)
             try:
-                self._spawn()
+                with self._lock:
+                    if self._stopping.is_set():
+                        return
+                    self._spawn()
                 delay = 0.5
             except (OSError, RuntimeError):
                 log.exception("could not restart the local SPARQL store")
@@ -126,9 +128,13 @@ class LocalStore:
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
+        with self._lock:
+            process = self._process
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        if self._supervisor.is_alive():
+            self._supervisor.join(timeout=5)

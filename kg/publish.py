@@ -22,6 +22,7 @@ from kg.remote import RemoteStore
 
 # Every graph of the project is named in its namespace; `kg publish` replaces them all.
 OWNED_GRAPHS = "https://w3id.org/virtukg/"
+PUBLISH_SECONDS = 300  # one update carries the whole dataset
 
 
 class StoreNotReady(RuntimeError):
@@ -102,7 +103,7 @@ def publish(store: RemoteStore, artifacts_dir: Path, record: bool = True) -> Pub
         raise ValueError("the built dataset has triples outside the passages' named graphs")
     build = build_id(trig)
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    store.apply(publication_update(quads, build, at))
+    store.apply(publication_update(quads, build, at), timeout=PUBLISH_SECONDS)
     publication = Publication(
         store.endpoints.query, build, len({q.graph_name for q in quads}), len(quads), at
     )

@@ -7,11 +7,10 @@ named graph, as the embedded store does. One pooled HTTP client per process;
 connection failures are retried a few times, answers of the store (4xx) never.
 """
 
-import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import anyio
@@ -19,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES, PUBLICATION_GRAPH, declarations_used
+from kg.namespaces import PUBLICATION_GRAPH, declarations_used
 from kg.sparql import (
     QueryRequest,
     SparqlError,
@@ -29,11 +28,12 @@ from kg.sparql import (
     syntax_message,
 )
 from kg.store import (
+    Graphs,
     QueryError,
     Row,
     StoreUnavailable,
+    dataset_clauses,
     describe,
-    keywords_part,
     refuse_remote,
     serialise_dataset,
     to_rdflib,
@@ -44,14 +44,35 @@ _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
 _QUADS = "application/n-quads"
 _UNAVAILABLE_STATUS = {502, 503, 504}
-Graphs = tuple[list[str], list[str]]  # default graphs, named graphs
-_FROM_KEYWORD = re.compile(r"\bFROM\b", re.IGNORECASE)
 _CUT = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)  # after connecting
+
+
+_OWN_QUADS = f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{PUBLICATION_GRAPH}>) }}"
+T = TypeVar("T")
+
+
+def _triples(body: bytes) -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _quads_of_rows(body: bytes) -> list[ox.Quad]:
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError("expected solutions")
+    return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
 
 
 def _prologue(text: str, base_iri: str | None) -> str:
     """BASE and the PREFIX declarations the text uses, one per line."""
-    return (f"BASE <{base_iri}>\n" if base_iri else "") + declarations_used(text)
+    return (f"BASE {_iri(base_iri)}\n" if base_iri else "") + declarations_used(text)
+
+
+def _iri(text: str) -> ox.NamedNode:
+    """An IRI to write into a query: checked, so that it cannot close the brackets."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError as error:
+        raise QueryError(f"not an IRI: {text!r}") from error
 
 
 def prologue_lines(text: str, base_iri: str | None) -> int:
@@ -96,15 +117,18 @@ class RemoteStore:
         self, method: str, url: str, headers: dict[str, str], content: bytes = b"",
         timeout: float | None = None, idempotent: bool = True,
     ) -> tuple[str, bytes]:  # fmt: skip
-        """The store's answer (media type, body), retrying when the connection fails
-        (an update only when it cannot have been sent: it may not be idempotent).
+        """The store's answer (media type, body), retrying when the connection fails or
+        the store says it is unavailable; an update only when it cannot have been sent
+        (it may not be idempotent).
 
         Raises:
-            StoreUnavailable: the store cannot be reached, or says it is unavailable.
-            QueryError: the store refused the request (4xx or 5xx with a message).
+            StoreUnavailable: the store cannot be reached, refuses VirtuKG (credentials,
+                wrong URL) or fails; an update that may have been applied says so.
+            QueryError: the store found the client's query or update malformed (400).
             SparqlError: the store took longer than ``timeout``, or the answer is too large.
         """
         timeout = timeout or self.timeout
+        maybe_applied = "; it may have been applied: check before sending it again"
         last: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
@@ -119,24 +143,31 @@ class RemoteStore:
                 finally:
                     response.close()
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
-                last = error
+                last = error  # never sent
                 continue
             except _CUT as error:
                 if not idempotent:
-                    raise StoreUnavailable(
-                        f"the connection to {url} broke during an update: check whether it "
-                        "was applied before sending it again"
-                    ) from error
+                    raise StoreUnavailable(f"the update to {url} was cut{maybe_applied}") from error
                 last = error
                 continue
             except httpx.TimeoutException as error:
+                if not idempotent:
+                    raise StoreUnavailable(
+                        f"the store took longer than {timeout:g} s{maybe_applied}"
+                    ) from error
                 raise SparqlError("timeout", f"the store took longer than {timeout:g} s") from error
-            if response.status_code in _UNAVAILABLE_STATUS:
-                last = RuntimeError(f"HTTP {response.status_code}")
+            except httpx.HTTPError as error:
+                raise StoreUnavailable(f"the SPARQL store at {url} failed: {error}") from error
+            status = response.status_code
+            if status in _UNAVAILABLE_STATUS and idempotent:
+                last = RuntimeError(f"HTTP {status}")
                 continue
-            if response.status_code >= 400:
-                message = body.decode("utf-8", errors="replace").strip()[:2000]
-                raise QueryError(message or f"the store answered HTTP {response.status_code}")
+            message = body.decode("utf-8", errors="replace").strip()[:2000]
+            if status == 400:
+                raise QueryError(message or "the store found the request malformed")
+            if not 200 <= status < 300:
+                extra = maybe_applied if not idempotent and status >= 500 else ""
+                raise StoreUnavailable(f"the SPARQL store at {url} answered HTTP {status}{extra}")
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return media, body
         raise StoreUnavailable(f"the SPARQL store at {url} cannot be reached ({last})")
@@ -173,50 +204,63 @@ class RemoteStore:
 
     # ------------------------------------------------------------------ GraphStore
 
-    def _results(self, query: str, bindings: dict[str, Node] | None = None) -> Any:
-        text = values_clause(query, bindings) if bindings else query
-        _, body = self.query(text, _RESULTS)
+    def _read(self, query: str, accept: str, read: Callable[[bytes], T]) -> T:
+        """Run a query of the project's and read the store's answer whole with ``read``
+        (pyoxigraph parses lazily: a broken answer fails while it is read).
+
+        Raises:
+            StoreUnavailable: the answer cannot be read.
+        """
+        _, body = self.query(query, accept)
+        failure: Exception
         try:
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return read(body)
+        except QueryError as error:
+            failure = QueryError(str(error))
         except (SyntaxError, ValueError) as error:
-            raise QueryError(f"the store's results cannot be read: {error}") from error
+            failure = StoreUnavailable(f"the store's answer cannot be read: {error}")
+        raise failure  # afresh: the first traceback holds pyoxigraph results (see query)
 
     def select(self, query: str, bindings: dict[str, Node] | None = None) -> list[Row]:
-        results = self._results(query, bindings)
-        if not isinstance(results, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [variable.value for variable in results.variables]
-        return [{name: to_rdflib(solution[name]) for name in names} for solution in results]
+        def rows(body: bytes) -> list[Row]:
+            results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if not isinstance(results, ox.QuerySolutions):
+                raise QueryError("expected a SELECT query")
+            names = [variable.value for variable in results.variables]
+            return [{name: to_rdflib(solution[name]) for name in names} for solution in results]
+
+        return self._read(values_clause(query, bindings) if bindings else query, _RESULTS, rows)
 
     def ask(self, query: str) -> bool:
-        results = self._results(query)
-        if not isinstance(results, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(results)
+        def boolean(body: bytes) -> bool:
+            results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if not isinstance(results, ox.QueryBoolean):
+                raise QueryError("expected an ASK query")
+            return bool(results)
+
+        return self._read(query, _RESULTS, boolean)
 
     def describe(self, iri: str, format: str) -> bytes:
         """Every triple (from any graph) whose subject is ``iri``."""
-        construct = f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"
-        _, body = self.query(construct, _TRIPLES)
-        triples = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-        return describe(triples, format)
+        subject = _iri(iri)
+        construct = f"CONSTRUCT {{ {subject} ?p ?o }} WHERE {{ {subject} ?p ?o }}"
+        triples = self._read(construct, _TRIPLES, _triples)
+        return describe(set(triples), format)
 
     def quads(self) -> list[ox.Quad]:
         """Every quad of the named graphs, the publication record left out."""
-        if self.endpoints.store:
-            _, body = self._send("GET", self.endpoints.store, {"accept": _QUADS})
-            parsed = ox.parse(body, format=ox.RdfFormat.N_QUADS)
+        if not self.endpoints.store:
+            return self._read(f"SELECT ?s ?p ?o ?g WHERE {_OWN_QUADS}", _RESULTS, _quads_of_rows)
+        _, body = self._send("GET", self.endpoints.store, {"accept": _QUADS})
+        try:
             return [
-                q
-                for q in parsed
-                if isinstance(q.graph_name, ox.NamedNode)
-                and q.graph_name.value != str(PUBLICATION_GRAPH)
+                quad
+                for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS)
+                if isinstance(quad.graph_name, ox.NamedNode)
+                and quad.graph_name.value != str(PUBLICATION_GRAPH)
             ]
-        solutions = self._results(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != <{PUBLICATION_GRAPH}>) }}"
-        )
-        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
+        except (SyntaxError, ValueError) as error:
+            raise StoreUnavailable(f"the store's dump cannot be read: {error}") from error
 
     def dump(self, format: str) -> bytes:
         """The dataset serialised (see ``kg.store.serialise_dataset``)."""
@@ -233,7 +277,7 @@ class RemoteStore:
         refuse_remote(update)
         self.apply(_prologue(update, base_iri) + update, using)
 
-    def apply(self, text: str, using: Graphs = ([], [])) -> None:
+    def apply(self, text: str, using: Graphs = ([], []), timeout: float | None = None) -> None:
         """Send an update as it is (``kg publish`` sends its own this way)."""
         if not self.endpoints.update:
             raise QueryError("no update endpoint is configured for this store")
@@ -241,38 +285,14 @@ class RemoteStore:
         parameters += [("using-named-graph-uri", g) for g in using[1]]
         url = self.endpoints.update + (f"?{urlencode(parameters)}" if parameters else "")
         headers = {"content-type": "application/sparql-update"}
-        self._send("POST", url, headers, text.encode("utf-8"), idempotent=False)
+        self._send("POST", url, headers, text.encode("utf-8"), timeout, idempotent=False)
 
     def __len__(self) -> int:
-        rows = self.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != <{PUBLICATION_GRAPH}>) }}"
-        )
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {_OWN_QUADS}")
         return int(str(rows[0]["n"]))
 
     def close(self) -> None:
         self._client.close()
-
-
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(?:<([^<>\s]*)>|([A-Za-z][\w-]*):([\w.-]*))", re.I)
-
-
-def dataset_clauses(query: str) -> Graphs:
-    """The graphs the query's FROM and FROM NAMED clauses name (full IRIs or the
-    project's prefixes). Passed as the protocol's parameters, which every store honours
-    (Oxigraph's server ignores FROM when it serves the union as default graph)."""
-    default: list[str] = []
-    named: list[str] = []
-    if not _FROM_KEYWORD.search(keywords_part(query)):
-        return default, named
-    for found in _FROM.finditer(query):
-        is_named, iri, prefix, local = found.groups()
-        if iri is None:
-            if prefix not in PREFIXES:
-                continue
-            iri = PREFIXES[prefix] + local
-        (named if is_named else default).append(iri)
-    return default, named
 
 
 class RemoteEndpoint:
@@ -285,9 +305,11 @@ class RemoteEndpoint:
 
     def query(self, request: QueryRequest) -> SparqlResult:
         graphs = (request.default_graphs, request.named_graphs)
-        if not any(graphs):
-            graphs = dataset_clauses(request.query)
         try:
+            if not any(graphs):
+                # Passed as the protocol's parameters, which every store honours: Oxigraph's
+                # server ignores FROM when it serves the union as default graph.
+                graphs = dataset_clauses(request.query, request.base_iri)
             media, body = self.store.query(
                 request.query,
                 f"{_RESULTS}, {_TRIPLES};q=0.9",
@@ -298,31 +320,36 @@ class RemoteEndpoint:
         except QueryError as error:
             added = prologue_lines(request.query, request.base_iri)
             raise SparqlError("syntax", syntax_message(str(error), added)) from error
-        if media == _TRIPLES:
-            triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-            return serialise_results(iter(triples), request)
+        # Read and written again in this thread: pyoxigraph's results (parsed lazily, so
+        # a broken answer fails while it is read) must not reach another thread, not even
+        # in a traceback.
+        failure: SparqlError | None = None
+        parsed: Any = None
         try:
-            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if media == _TRIPLES:
+                result = serialise_results(iter(_triples(body)), request)
+            else:
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                result = serialise_results(parsed, request)
+        except SparqlError as error:
+            failure = SparqlError(error.kind, str(error))
         except (SyntaxError, ValueError) as error:
-            raise SparqlError(
+            failure = SparqlError(
                 "engine",
                 f"the store's results cannot be read ({error}): the store may have stopped "
                 "the query at its own time limit",
-            ) from error
-        failure = None
-        try:
-            result = serialise_results(parsed, request)
-        except SparqlError as error:
-            # Raised afresh: pyoxigraph results must not travel to another thread with
-            # the traceback that holds them.
-            failure = SparqlError(error.kind, str(error))
-        del parsed
+            )
+        parsed = None  # dropped here, in the thread that made it
         if failure:
             raise failure
         return result
 
     async def query_async(self, request: QueryRequest) -> SparqlResult:
         return await anyio.to_thread.run_sync(self.query, request)
+
+    def capacity(self) -> int:
+        """The store does the work: one connection pool, always there."""
+        return 1
 
     def update(self, request: UpdateRequest) -> None:
         """The protocol's dataset parameters are passed on as they are: Oxigraph's server

@@ -2,13 +2,15 @@
 
 Queries run in worker processes, each holding its own pyoxigraph store, so a
 query that runs past the time limit is really stopped (its worker is killed
-and replaced) instead of eating a core forever. Results are capped in rows,
-and serialised in the worker in the format the client accepts. pyoxigraph
-never fetches anything for ``FROM <http…>`` or ``SERVICE``: queries see only
-the local dataset.
+and replaced) instead of eating a core forever, and one that needs too much
+memory or crashes the engine takes down its worker alone. Results are capped in
+rows and bytes, and serialised in the worker in the format the client accepts.
+pyoxigraph never fetches anything for ``FROM <http…>`` or ``SERVICE``: queries
+see only the local dataset.
 """
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -18,28 +20,35 @@ import pickle
 import queue
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import IO, Any, Protocol
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
-from kg.store import OxigraphStore, QueryError, blank_literals, refuse_remote
+from kg.processes import child_setup
+from kg.store import (
+    OxigraphStore,
+    QueryError,
+    blank_literals,
+    dataset_clauses,
+    keywords_part,
+    refuse_remote,
+)
 
 log = logging.getLogger(__name__)
 _START_SECONDS = 60
+_MONITOR_SECONDS = 1.0
 _FAILED = ("failed",)  # a worker that broke down, as opposed to one that ran out of time
-_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
 
 SELECT_FORMATS = {
     "application/sparql-results+json": "json",
@@ -81,6 +90,7 @@ class QueryRequest:
     named_graphs: list[str]
     max_rows: int
     base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's URL)
+    max_bytes: int = 0  # the largest result body (0: no cap)
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,26 @@ class UpdateRequest:
 
 
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_NOT_BRACKET = re.compile(r"[^{}()\[\]]+")
+
+
+def check_shape(text: str, max_chars: int, max_depth: int) -> None:
+    """Refuse a query or update too long or too deeply nested, before any parser sees
+    it: the engine's recursive parser overflows its stack on thousands of nested groups.
+
+    Raises:
+        SparqlError: kind "too_complex".
+    """
+    if len(text) > max_chars:
+        raise SparqlError("too_complex", f"the text is longer than {max_chars} characters")
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub("", keywords_part(text)):
+        depth += 1 if bracket in "{([" else -1
+        deepest = max(deepest, depth)
+    if deepest > max_depth:
+        raise SparqlError(
+            "too_complex", f"the text nests groups {deepest} deep; at most {max_depth}"
+        )
 
 
 def with_using(request: UpdateRequest) -> str:
@@ -116,11 +146,20 @@ def with_using(request: UpdateRequest) -> str:
 # --------------------------------------------------------------------------- serialisation
 
 
-def _term_json(term: Any) -> dict[str, str]:
+def _term_json(term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term, as SPARQL 1.2 writes it
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -129,23 +168,41 @@ def _term_json(term: Any) -> dict[str, str]:
     return out
 
 
+# Characters XML 1.0 cannot carry, even escaped: written as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 def _term_xml(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_term_xml(term.subject)}</subject>"
+            f"<predicate>{_term_xml(term.predicate)}</predicate>"
+            f"<object>{_term_xml(term.object)}</object></triple>"
+        )
     if term.language:
-        return f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+        return f'<literal xml:lang="{_xml_text(term.language)}">{_xml_text(term.value)}</literal>'
     datatype = term.datatype.value
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal>{escape(term.value)}</literal>"
-    return f'<literal datatype="{escape(datatype)}">{escape(term.value)}</literal>'
+        return f"<literal>{_xml_text(term.value)}</literal>"
+    return f'<literal datatype="{_xml_text(datatype)}">{_xml_text(term.value)}</literal>'
 
 
 def _term_tsv(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<{term.value}>"
     return str(term)
+
+
+def _term_csv(term: Any) -> str:
+    return str(term) if isinstance(term, ox.Triple) else str(term.value)
 
 
 def serialise_select(variables: list[str], rows: list[Any], kind: str) -> bytes:
@@ -156,11 +213,11 @@ def serialise_select(variables: list[str], rows: list[Any], kind: str) -> bytes:
         document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(document, ensure_ascii=False).encode("utf-8")
     if kind == "xml":
-        head = "".join(f'<variable name="{escape(v)}"/>' for v in variables)
+        head = "".join(f'<variable name="{_xml_text(v)}"/>' for v in variables)
         body = "".join(
             "<result>"
             + "".join(
-                f'<binding name="{escape(v)}">{_term_xml(row[v])}</binding>'
+                f'<binding name="{_xml_text(v)}">{_term_xml(row[v])}</binding>'
                 for v in variables
                 if row[v] is not None
             )
@@ -176,7 +233,7 @@ def serialise_select(variables: list[str], rows: list[Any], kind: str) -> bytes:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
         for row in rows:
-            writer.writerow(["" if row[v] is None else row[v].value for v in variables])
+            writer.writerow(["" if row[v] is None else _term_csv(row[v]) for v in variables])
         return buffer.getvalue().encode("utf-8")
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines += [
@@ -225,12 +282,13 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
     """Evaluate one query on a store and serialise it (runs inside a worker)."""
     try:
         refuse_remote(request.query)
+        own_dataset = any(dataset_clauses(request.query, request.base_iri))
     except QueryError as error:
         raise SparqlError("syntax", str(error)) from error
     options: dict[str, Any] = {"prefixes": dict(PREFIXES), "base_iri": request.base_iri}
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    elif not _DATASET_CLAUSE.search(request.query):
+    elif not own_dataset:
         # Without FROM, the default graph is the union of the passages' graphs.
         options["use_default_graph_as_union"] = True
     if request.named_graphs:
@@ -256,12 +314,20 @@ def serialise_results(results: Any, request: QueryRequest) -> SparqlResult:
         rows = list(islice(results, request.max_rows + 1))
         _check_rows(len(rows), request.max_rows)
         body = serialise_select(variables, rows, SELECT_FORMATS[media_type])
-        return SparqlResult(media_type, body)
+        return _check_bytes(SparqlResult(media_type, body), request.max_bytes)
     media_type = _choose(request.accept, GRAPH_FORMATS)
     triples = list(islice(results, request.max_rows + 1))
     _check_rows(len(triples), request.max_rows)
     serialised = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=dict(PREFIXES))
-    return SparqlResult(media_type, serialised or b"")
+    return _check_bytes(SparqlResult(media_type, serialised or b""), request.max_bytes)
+
+
+def _check_bytes(result: SparqlResult, limit: int) -> SparqlResult:
+    if limit and len(result.body) > limit:
+        raise SparqlError(
+            "too_large", f"the result is larger than {limit} bytes: ask for fewer or shorter values"
+        )
+    return result
 
 
 _PARSER_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:?\s*(.*)", re.DOTALL)
@@ -290,9 +356,10 @@ def _check_rows(count: int, limit: int) -> None:
 
 
 # --------------------------------------------------------------------------- workers
-# A worker is a plain subprocess (`python -m kg.sparql DATA_FILE`) speaking
-# length-prefixed pickles on its stdin and stdout, so it never re-imports the
-# parent's main module and can be killed at any time.
+# A worker is a plain subprocess (`python -m kg.sparql`) speaking length-prefixed
+# pickles on its stdin and stdout: it receives the dataset first (no file on disk),
+# then one query at a time. It never re-imports the parent's main module, can be
+# killed at any time, dies with its parent, and lives under a memory ceiling.
 
 
 def _send(stream: IO[bytes], message: object) -> None:
@@ -318,10 +385,10 @@ def _receive(stream: IO[bytes]) -> Any:
     return pickle.loads(_read_exactly(stream, size))
 
 
-def _serve(data_file: str) -> None:
-    store = ox.Store()
-    store.bulk_load(path=data_file, format=ox.RdfFormat.N_QUADS)
+def _serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    store = ox.Store()
+    store.bulk_load(_receive(stdin), format=ox.RdfFormat.N_QUADS)
     _send(stdout, ("ready",))
     while True:
         try:
@@ -333,6 +400,8 @@ def _serve(data_file: str) -> None:
             _send(stdout, ("ok", result.media_type, result.body))
         except SparqlError as error:
             _send(stdout, ("error", error.kind, str(error)))
+        except MemoryError:
+            _send(stdout, ("error", "out_of_memory", "the query needs more memory than allowed"))
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # pyoxigraph panics derive from BaseException
@@ -340,35 +409,57 @@ def _serve(data_file: str) -> None:
 
 
 class _Worker:
-    def __init__(self, data_file: str) -> None:
+    def __init__(self, memory_bytes: int, generation: int) -> None:
+        self.generation = generation
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.sparql", data_file],
+            [sys.executable, "-m", "kg.sparql"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            preexec_fn=child_setup(memory_bytes),
         )
 
+    def feed(self, nquads: bytes) -> None:
+        """Hand the worker its data (it loads them, then says it is ready)."""
+        assert self.process.stdin is not None
+        with contextlib.suppress(OSError):  # it died at start: wait_started says so
+            _send(self.process.stdin, nquads)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def exit(self) -> int | None:
+        """The exit status (minus the signal's number when killed), ``None`` if alive."""
+        return self.process.poll()
+
     def wait_started(self) -> None:
-        if self.wait_reply(_START_SECONDS) != ("ready",):
+        try:
+            started = self.wait_reply(_START_SECONDS) == ("ready",)
+        except (EOFError, OSError):
+            started = False
+        if not started:
             self.stop()
             raise RuntimeError("a SPARQL worker failed to start")
 
     def wait_reply(self, timeout: float) -> Any:
-        """The worker's next message, or ``None`` when none came within ``timeout``."""
+        """The worker's next message, or ``None`` when none came within ``timeout``.
+
+        Raises:
+            EOFError: the worker died (a crash, or its memory ceiling).
+        """
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         return _receive(self.process.stdout) if ready else None
 
-    def ask(self, request: QueryRequest, timeout: float) -> Any:
-        assert self.process.stdin is not None
-        _send(self.process.stdin, request)
-        return self.wait_reply(timeout)
-
     def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=5)
+        """Kill the worker and release its pipes; never raises, dead or alive."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+            self.process.wait(timeout=5)
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
 async def _readable(fd: int, timeout: float) -> bool:
@@ -391,89 +482,167 @@ class SparqlEndpoint(Protocol):
 
     def update(self, request: UpdateRequest) -> None: ...
 
+    def capacity(self) -> int: ...
+
     def close(self) -> None: ...
 
 
 class SparqlService:
-    """Answers SPARQL queries in worker processes with a time limit and a row cap."""
+    """Answers SPARQL queries in a pool of worker processes with a time limit, a row and
+    byte cap and a memory ceiling.
 
-    def __init__(self, store: OxigraphStore, workers: int = 2, timeout: float = 5.0) -> None:
+    One supervisor thread starts every worker (a worker dies with the thread that
+    started it, so no short-lived thread may) and replaces the dead ones: a death,
+    idle or busy, is seen when the worker is borrowed, when it fails to answer, or
+    by the supervisor's look every ``_MONITOR_SECONDS``. The pool never holds more
+    than ``workers`` processes.
+    """
+
+    def __init__(
+        self,
+        store: OxigraphStore,
+        workers: int = 2,
+        timeout: float = 5.0,
+        memory_bytes: int = 1 << 30,
+    ) -> None:
         self.store = store
         self.timeout = timeout
         self.size = workers
-        self._directory = tempfile.TemporaryDirectory(prefix="virtukg-sparql-")
-        self._data_file = ""
+        self.memory_bytes = memory_bytes
+        self._data = store.dump("nquads")
+        self._generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        self._write_data(store.dump("nquads"))
-        self._add_workers(workers)
+        self._wake = threading.Event()
+        self._filled = threading.Condition(self._lock)
+        self._closed = threading.Event()
+        self._updating = threading.Lock()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
+        if not self._wait_filled(_START_SECONDS):
+            self.close()
+            raise RuntimeError("the SPARQL workers failed to start")
 
-    def _write_data(self, nquads: bytes) -> None:
-        path = Path(self._directory.name) / f"data-{len(nquads)}-{time.monotonic_ns()}.nq"
-        path.write_bytes(nquads)
-        self._data_file = str(path)
+    def capacity(self) -> int:
+        """How many live workers of the current data the pool holds now."""
+        with self._lock:
+            return sum(w.alive() and w.generation == self._generation for w in self._all)
 
-    def _add_workers(self, count: int) -> None:
-        """Start ``count`` workers at once (each loads the data in its own process)."""
-        workers = [_Worker(self._data_file) for _ in range(count)]
+    def _wait_filled(self, seconds: float) -> bool:
+        """Until the pool is full of workers of the current data (or ``seconds`` pass)."""
+        with self._filled:
+            return self._filled.wait_for(
+                lambda: sum(w.generation == self._generation for w in self._all) >= self.size,
+                seconds,
+            )
+
+    def _supervise(self) -> None:
+        while not self._closed.is_set():
+            with self._lock:
+                dead = [w for w in self._all if not w.alive()]
+            for worker in dead:
+                self._retire(worker)
+            try:
+                self._fill()
+            except (OSError, RuntimeError):
+                log.exception("could not start a SPARQL worker")
+            self._wake.wait(_MONITOR_SECONDS)
+            self._wake.clear()
+
+    def _fill(self) -> None:
+        """Start the workers the pool lacks, at once (each loads the data in its own
+        process); runs in the supervisor only."""
+        with self._lock:
+            missing = self.size - len(self._all)
+            generation, data = self._generation, self._data
+        workers = [_Worker(self.memory_bytes, generation) for _ in range(max(0, missing))]
+        for worker in workers:  # they boot in parallel while the first is fed
+            worker.feed(data)
         for worker in workers:
             worker.wait_started()
-            with self._lock:
+            with self._filled:
+                if self._closed.is_set():
+                    worker.stop()
+                    continue
                 self._all.append(worker)
+                self._filled.notify_all()
             self._idle.put(worker)
 
-    def query(self, request: QueryRequest) -> SparqlResult:
-        """Answer a query, waiting for it in this thread."""
-        worker = self._borrow()
-        reply: Any = None
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker for good; the supervisor starts its replacement."""
+        code = worker.exit()
+        worker.stop()
+        with self._lock:
+            if worker not in self._all:
+                return
+            self._all.remove(worker)
+        if not self._closed.is_set():
+            log.warning("a SPARQL worker stopped (exit %s); starting a new one", code)
+            self._wake.set()
+
+    def _take_idle(self, wait: float) -> _Worker:
+        """A live idle worker of the current data, waiting up to ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty as error:
+                raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
+            if worker.alive() and worker.generation == self._generation:
+                return worker
+            self._retire(worker)
+
+    async def _borrow(self) -> _Worker:
         try:
-            reply = worker.ask(request, self.timeout)
-        except Exception:  # a dead or confused worker is replaced, never lost
-            log.exception("a SPARQL worker failed")
-            reply = _FAILED
-        finally:
-            self._give_back(worker, reply)
-        return self._result(reply)
+            return self._take_idle(0)
+        except SparqlError:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, self._take_idle, self.timeout)
 
     async def query_async(self, request: QueryRequest) -> SparqlResult:
-        """Answer a query without holding a thread: the event loop watches the worker's pipe."""
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            worker = await asyncio.get_running_loop().run_in_executor(None, self._borrow)
-        reply: Any = None
-        try:
+        """Answer a query without holding a thread: the event loop watches the worker's
+        pipe. A worker found dead when given the query (it died idle) is replaced and
+        the query goes to another: it never ran."""
+        for _ in range(self.size + 1):
+            worker = await self._borrow()
             assert worker.process.stdin is not None and worker.process.stdout is not None
-            _send(worker.process.stdin, request)
-            descriptor = worker.process.stdout.fileno()
-            if await _readable(descriptor, self.timeout):
-                # uvloop leaves a watched pipe non-blocking; the reply is on its way, so
-                # reading it whole in blocking mode is quick.
-                os.set_blocking(descriptor, True)
-                reply = _receive(worker.process.stdout)
-        except Exception:
-            log.exception("a SPARQL worker failed")
-            reply = _FAILED
-        finally:
-            self._give_back(worker, reply)
-        return self._result(reply)
+            try:
+                _send(worker.process.stdin, request)
+            except OSError:
+                self._retire(worker)
+                continue
+            reply: Any = None
+            try:
+                descriptor = worker.process.stdout.fileno()
+                if await _readable(descriptor, self.timeout):
+                    # uvloop leaves a watched pipe non-blocking; the reply is on its way, so
+                    # reading it whole in blocking mode is quick.
+                    os.set_blocking(descriptor, True)
+                    reply = _receive(worker.process.stdout)
+            except (EOFError, OSError, ValueError):
+                reply = _FAILED
+            return self._finish(worker, reply)
+        raise SparqlError("busy", "no SPARQL worker could take the query: try again later")
 
-    def _borrow(self) -> _Worker:
-        try:
-            return self._idle.get(timeout=self.timeout)
-        except queue.Empty as error:
-            raise SparqlError("busy", "every SPARQL worker is busy: try again later") from error
-
-    def _give_back(self, worker: _Worker, reply: Any) -> None:
-        if reply is None or reply is _FAILED:
-            self._replace(worker)
+    def _finish(self, worker: _Worker, reply: Any) -> SparqlResult:
+        """Give the worker back (or retire it) and turn its reply into a result."""
+        code = None
+        if reply is _FAILED:  # it is dying: how?
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = worker.process.wait(timeout=1)
+        if reply is None or reply is _FAILED or worker.generation != self._generation:
+            self._retire(worker)
         else:
             self._idle.put(worker)
-
-    def _result(self, reply: Any) -> SparqlResult:
         if reply is _FAILED:
-            raise SparqlError("worker_error", "the query's worker failed; it has been replaced")
+            if code == -signal.SIGABRT:  # the engine's allocator gave up
+                raise SparqlError(
+                    "out_of_memory",
+                    "the query needed more memory than a SPARQL worker may use; its worker "
+                    "is replaced",
+                )
+            raise SparqlError("worker_error", "the query's worker crashed; it is replaced")
         if reply is None:
             raise SparqlError(
                 "timeout", f"the query ran longer than {self.timeout:g} s and was stopped"
@@ -482,38 +651,39 @@ class SparqlService:
             raise SparqlError(reply[1], reply[2])
         return SparqlResult(reply[1], reply[2])
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.stop()
-        with self._lock:
-            if worker in self._all:
-                self._all.remove(worker)
-        log.warning("stopped a SPARQL worker after %.1f s; starting a new one", self.timeout)
-        try:
-            self._add_workers(1)
-        except (OSError, RuntimeError):
-            log.exception("could not start a SPARQL worker")
-
     def update(self, request: UpdateRequest) -> None:
-        """Apply an update to the store, then give the workers the new data."""
-        self.store.update(with_using(request), request.base_iri)
-        self.reload(self.store.dump("nquads"))
+        """Apply an update to the store, then give the workers the new data (one update
+        at a time, so the workers never keep the data of an earlier one)."""
+        with self._updating:
+            self.store.update(with_using(request), request.base_iri)
+            self.reload(self.store.dump("nquads"))
 
     def reload(self, nquads: bytes) -> None:
-        """Give every worker new data (after an update); queries in flight may fail."""
-        self._write_data(nquads)
-        self.close(keep_directory=True)
-        self._add_workers(self.size)
+        """New data for the pool: idle workers are replaced now, busy ones when they give
+        their answer back; returns when the pool answers from the new data."""
+        with self._lock:
+            self._data = nquads
+            self._generation += 1
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._retire(worker)
+        self._wake.set()
+        if not self._wait_filled(_START_SECONDS):
+            raise SparqlError("busy", "the SPARQL workers did not restart with the new data")
 
-    def close(self, keep_directory: bool = False) -> None:
+    def close(self) -> None:
+        self._closed.set()
+        self._wake.set()
         with self._lock:
             workers, self._all = self._all, []
         while not self._idle.empty():
             self._idle.get_nowait()
         for worker in workers:
             worker.stop()
-        if not keep_directory:
-            self._directory.cleanup()
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1])
+    _serve()

@@ -8,6 +8,7 @@ of a query is the union of all named graphs.
 import re
 from collections.abc import Iterable
 from typing import Protocol
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -35,8 +36,9 @@ _NOT_CODE = re.compile(
 
 
 def blank_literals(text: str) -> str:
-    """The text with its string literals, IRIs and comments blanked, every offset kept."""
-    return _NOT_CODE.sub(lambda found: " " * len(found.group()), text)
+    """The text with its string literals, IRIs and comments blanked (with NUL, which
+    is neither a word nor a space), every offset kept."""
+    return _NOT_CODE.sub(lambda found: "\0" * len(found.group()), text)
 
 
 def keywords_part(text: str) -> str:
@@ -75,6 +77,8 @@ class GraphStore(Protocol):
 
     def update(self, update: str, base_iri: str | None = None) -> None: ...
 
+    def close(self) -> None: ...
+
     def __len__(self) -> int: ...
 
 
@@ -109,16 +113,54 @@ def _to_oxigraph(term: Node) -> OxTerm:
     raise QueryError(f"unsupported binding: {term!r}")
 
 
+Graphs = tuple[list[str], list[str]]  # default graphs, named graphs
+_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?", re.IGNORECASE)
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+_IRI = re.compile(r"<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*)")
+
+
+def dataset_clauses(query: str, base_iri: str | None = None) -> Graphs:
+    """The graphs the query's FROM and FROM NAMED clauses name: IRIs (relative ones
+    resolved against ``base_iri``) or prefixed names (the query's prefixes, then the
+    project's).
+
+    Raises:
+        QueryError: a prefixed name whose prefix is declared nowhere.
+    """
+    graphs: Graphs = ([], [])
+    if "from" not in query.lower():
+        return graphs  # the common case, without the cost of blanking the literals
+    code = blank_literals(query)  # the same offsets, literals and comments blanked
+    declared = {
+        found.group(1) or "": found.group(2) for found in _PREFIX_DECLARATION.finditer(query)
+    }
+    prefixes = {**PREFIXES, **declared}
+    for clause in _FROM.finditer(code):
+        name = _IRI.match(query, clause.end())
+        if name is None:
+            continue
+        iri, prefix, local = name.groups()
+        if iri is None:
+            if (prefix or "") not in prefixes:
+                raise QueryError(f"FROM names an undeclared prefix: {prefix or ''}:")
+            iri = prefixes[prefix or ""] + local
+        elif base_iri:
+            iri = urljoin(base_iri, iri)
+        graphs[1 if clause.group(1) else 0].append(iri)
+    return graphs
+
+
 _WHERE_OPENS = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def values_clause(query: str, bindings: dict[str, Node]) -> str:
-    """The query with its variables fixed by a ``VALUES`` block opening its WHERE clause.
+    """The query with its variables fixed by a ``VALUES`` block opening its first WHERE
+    clause, for a store reached over HTTP (in process, pyoxigraph's substitutions do it).
 
-    What pyoxigraph's substitutions do in process, said in SPARQL for a store
-    reached over HTTP.
+    The same as the substitutions for the project's named queries, which bind
+    variables of their outer group (not inside subqueries, MINUS or EXISTS).
     """
-    found = _WHERE_OPENS.search(query)
+    found = _WHERE_OPENS.search(blank_literals(query))
     if not found:
         raise QueryError("a query run with bound variables needs a WHERE clause")
     names = " ".join(f"?{name}" for name in bindings)
@@ -203,8 +245,13 @@ class OxigraphStore:
         return bool(results)
 
     def dump(self, format: str) -> bytes:
-        """The dataset serialised (see ``serialise_dataset``)."""
+        """The dataset serialised (see ``serialise_dataset``; the engine's own order)."""
+        if format in DATASET_FORMATS:
+            return bytes(self.store.dump(format=DATASET_FORMATS[format]) or b"")
         return serialise_dataset(self.store, format)
+
+    def close(self) -> None:
+        """Nothing to release: the store lives in this process's memory."""
 
     def describe(self, iri: str, format: str) -> bytes:
         """Every triple (from any graph) whose subject is ``iri``."""

@@ -123,7 +123,7 @@ def remote_api_settings(api_settings, oxigraph_server) -> ApiSettings:
     """The session's settings with the graph published in the Oxigraph server."""
     settings = store_settings(api_settings, oxigraph_server)
     store = RemoteStore(settings.endpoints())
-    publish(store, settings.artifacts_dir)
+    publish(store, settings.artifacts_dir, record=False)
     store.close()
     return settings
 

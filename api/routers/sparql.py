@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse, Response
 from api.errors import error_body
 from api.negotiation import best_match, parse_accept
 from api.settings import ApiSettings
-from kg.sparql import GRAPH_FORMATS, QueryRequest, SparqlEndpoint, SparqlError, UpdateRequest
+from kg.sparql import (
+    GRAPH_FORMATS,
+    QueryRequest,
+    SparqlEndpoint,
+    SparqlError,
+    UpdateRequest,
+    check_shape,
+)
 from kg.store import keywords_part
 
 router = APIRouter(tags=["sparql"])
@@ -147,6 +154,7 @@ async def sparql(request: Request) -> Response:
             raise ProtocolError(400, "missing_query", "no query was given")
     except ProtocolError as error:
         return error_body(error.status, error.code, str(error))
+    check_shape(queries[0], settings.sparql_max_query_chars, settings.sparql_max_nesting)
     query = QueryRequest(
         query=queries[0],
         accept=parse_accept(request.headers.get("accept")),
@@ -154,6 +162,7 @@ async def sparql(request: Request) -> Response:
         named_graphs=params.get("named-graph-uri", []),
         max_rows=settings.sparql_max_rows,
         base_iri=_endpoint(request),
+        max_bytes=settings.sparql_max_bytes,
     )
     result = await service.query_async(query)
     media = result.media_type
@@ -187,6 +196,7 @@ async def _update(
     given = (authorization or "").encode("latin-1")
     if not secrets.compare_digest(given, expected.encode("utf-8")):
         return error_body(401, "unauthorized", "updates need the operator's bearer token")
+    check_shape(update.update, settings.sparql_max_query_chars, settings.sparql_max_nesting)
     if _LOAD.search(keywords_part(update.update)):
         raise ProtocolError(400, "load_refused", "LOAD is refused: the endpoint fetches nothing")
     await run_in_threadpool(service.update, update)

@@ -1,0 +1,55 @@
+"""Edges of the protocol a client can reach: results that XML cannot carry as they are,
+RDF 1.2 triple terms, and the headers every response carries."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+
+XML = "application/sparql-results+xml"
+JSON = "application/sparql-results+json"
+TRIPLE = "SELECT ?t WHERE { BIND(TRIPLE(<http://a.example/s>, <http://a.example/p>, 1) AS ?t) }"
+
+
+def _get(server, query: str, accept: str) -> httpx.Response:
+    return httpx.get(
+        f"{server.base}/sparql", params={"query": query}, headers={"accept": accept}, timeout=30
+    )
+
+
+@pytest.mark.parametrize("character", ["\\u0001", "\\u000B", "\\u001F", "\\uFFFE"])
+def test_xml_results_stay_well_formed_whatever_the_text(server, character):
+    query = f'SELECT ?x WHERE {{ BIND("avant{character}après" AS ?x) }}'
+    response = _get(server, query, XML)
+    assert response.status_code == 200, response.text
+    root = ET.fromstring(response.content)  # raises on a character XML cannot carry
+    text = "".join(root.itertext())
+    assert "avant\ufffdaprès" in text
+
+
+def test_triple_terms_are_written_in_every_format(server):
+    as_json = _get(server, TRIPLE, JSON)
+    assert as_json.status_code == 200, as_json.text
+    term = as_json.json()["results"]["bindings"][0]["t"]
+    assert term["type"] == "triple"
+    assert term["value"]["subject"] == {"type": "uri", "value": "http://a.example/s"}
+    assert term["value"]["object"]["value"] == "1"
+    as_xml = ET.fromstring(_get(server, TRIPLE, XML).content)
+    namespace = "{http://www.w3.org/2005/sparql-results#}"
+    assert as_xml.find(f".//{namespace}triple/{namespace}subject/{namespace}uri") is not None
+    rows = list(csv.reader(io.StringIO(_get(server, TRIPLE, "text/csv").text)))
+    assert "http://a.example/s" in rows[1][0]
+    assert "http://a.example/s" in _get(server, TRIPLE, "text/tab-separated-values").text
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/"), ("GET", "/sparql?query=ASK{}"), ("GET", "/nowhere"), ("POST", "/api/ask")],
+)
+def test_every_response_carries_the_security_headers(server, method, path):
+    response = httpx.request(method, f"{server.base}{path}", json={}, timeout=30)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
