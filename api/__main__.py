@@ -6,6 +6,7 @@ import os
 
 import uvicorn
 
+from api.protocol import GuardedHttpToolsProtocol
 from api.settings import ApiSettings
 from kg import artifacts
 from kg.local_store import LocalStore
@@ -33,6 +34,7 @@ def main() -> None:
             workers=args.workers,
             access_log=False,
             log_level="warning",
+            http=GuardedHttpToolsProtocol,
         )
     finally:
         if shared is not None:

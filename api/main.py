@@ -149,6 +149,10 @@ class LimitAndLog:
         try:
             if not length.isdigit() or int(length) > self.max_body_bytes:
                 raise _TooLarge
+            if b"chunked" in headers.get(b"transfer-encoding", b"").lower():
+                # Read whole before the app sees it: the app's body parsing would turn
+                # the refusal into a 400 of its own.
+                receiving = await self._buffered(receive)  # type: ignore[assignment]
             await self.app(scope, receiving, sending)
         except _TooLarge:
             response = error_body(
@@ -165,6 +169,25 @@ class LimitAndLog:
                 }
             )
         )
+
+    async def _buffered(self, receive: Receive) -> Receive:
+        """A chunked body read whole, up to the limit, then handed over as one message."""
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return receive  # the client left: the app sees it
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body_bytes:
+                raise _TooLarge
+            more = message.get("more_body", False)
+        whole: list[Message] = [{"type": "http.request", "body": b"".join(chunks)}]
+
+        async def replay() -> Message:
+            return whole.pop() if whole else await receive()
+
+        return replay
 
 
 class KeepAliveLimit:

@@ -4,10 +4,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+HISTORY_MESSAGE_CHARS = 4000  # an earlier turn: a question, or one of our answers
+
 
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=4000)
+    content: str = Field(max_length=HISTORY_MESSAGE_CHARS)
 
 
 class AskRequest(BaseModel):

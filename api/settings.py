@@ -16,6 +16,12 @@ class ApiSettings(Settings):
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_messages: int = Field(20, ge=0, description="Longest history accepted.")
     max_body_bytes: int = Field(100_000, ge=1000, description="Largest request body accepted.")
+    max_header_bytes: int = Field(
+        32_768, ge=1024, description="Largest request line and headers accepted (431 beyond)."
+    )
+    header_seconds: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's line and headers."
+    )
     keepalive_requests: int = Field(
         100,
         ge=0,
@@ -40,5 +46,8 @@ class ApiSettings(Settings):
     sparql_updates: bool = Field(False, description="Accept SPARQL updates (with the token).")
     sparql_update_token: str = Field(
         "", description="Bearer token required for SPARQL updates (updates refused when empty)."
+    )
+    ready_token: str = Field(
+        "", description="Bearer token that shows /ready's details to a client not on this machine."
     )
     model_name: str = Field("virtukg", description="Model id shown by the OpenAI-compatible API.")

@@ -2,6 +2,7 @@
 
 from fastapi.exceptions import RequestValidationError
 
+from api.schemas import HISTORY_MESSAGE_CHARS
 from api.settings import ApiSettings
 
 
@@ -21,3 +22,11 @@ def check_question(text: str, settings: ApiSettings, field: str = "question") ->
 def check_history(count: int, settings: ApiSettings) -> None:
     if count > settings.max_history_messages:
         raise _invalid("history", f"must hold at most {settings.max_history_messages} messages")
+
+
+def check_earlier_turns(texts: list[str], field: str = "messages") -> None:
+    """The same cap on each earlier turn as ``/api/ask``'s history has."""
+    if any(len(text) > HISTORY_MESSAGE_CHARS for text in texts):
+        raise _invalid(
+            field, f"earlier messages must be at most {HISTORY_MESSAGE_CHARS} characters"
+        )

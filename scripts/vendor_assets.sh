@@ -26,7 +26,7 @@ fetch() {  # fetch <package@version> <target dir> <files (paths inside the packa
 
 fetch swagger-ui-dist@5.32.0 api/static/vendor/swagger-ui swagger-ui-bundle.js swagger-ui.css LICENSE
 fetch vis-network@10.1.5 api/static/vendor/vis-network standalone/umd/vis-network.min.js LICENSE-MIT LICENSE-APACHE-2.0
-fetch axe-core@4.14.1 api/static/vendor/axe-core axe.min.js LICENSE
+fetch axe-core@4.14.1 tests/ui/vendor/axe-core axe.min.js LICENSE
 
 yasgui=@zazuko/yasgui@4.6.2
 fetch "$yasgui" api/static/vendor/yasgui build/yasgui.min.js build/yasgui.min.css package.json

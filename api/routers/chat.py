@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import KB, AppSettings
 from api.errors import ERROR_RESPONSES
-from api.validation import check_history, check_question
+from api.validation import check_earlier_turns, check_history, check_question
 from kg.qa import Answer, Message
 
 router = APIRouter(prefix="/v1", tags=["openai"], responses={422: ERROR_RESPONSES[422]})
@@ -81,6 +81,7 @@ async def chat_completions(
     check_question(question, settings, field="messages")
     check_history(len(turns) - 1, settings)
     history = [Message(m.role, m.text()) for m in turns[:-1]]
+    check_earlier_turns([turn.content for turn in history])
     answer = await run_in_threadpool(kb.ask, question, history)
     content = _with_sources(answer)
     identifier = f"chatcmpl-{uuid.uuid4().hex}"

@@ -3,17 +3,31 @@
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from api.main import create_app
 from kg.namespaces import RES, VKG
 
 
-def test_health_and_ready(client):
+def test_health_and_ready(client, api_settings):
     assert client.get("/health").json() == {"status": "ok"}
-    ready = client.get("/ready").json()
+    assert client.get("/ready").json() == {"status": "ready"}  # not from this machine
+    with TestClient(create_app(api_settings), client=("127.0.0.1", 50000)) as local:
+        ready = local.get("/ready").json()
     assert ready["status"] == "ready" and ready["passages"] == 40
     assert ready["manifest"]["counts"]["VirtualisationType"] == 7
+
+
+def test_ready_details_need_the_operators_token_from_afar(api_settings):
+    settings = api_settings.model_copy(update={"ready_token": "ops"})
+    with TestClient(create_app(settings)) as remote:
+        assert "manifest" not in remote.get("/ready").json()
+        wrong = remote.get("/ready", headers={"authorization": "Bearer nope"}).json()
+        assert "manifest" not in wrong
+        given = remote.get("/ready", headers={"authorization": "Bearer ops"}).json()
+        assert given["sparql_workers"] == 2 and "manifest" in given
 
 
 def test_ask_follows_the_contract(client):

@@ -58,6 +58,7 @@ def start_server(api_settings, log: Path, **settings: str) -> Server:
         "VIRTUKG_SPARQL_MAX_BYTES": "200000",
         "VIRTUKG_SPARQL_UPDATES": "true",
         "VIRTUKG_SPARQL_UPDATE_TOKEN": TOKEN,
+        "VIRTUKG_HEADER_SECONDS": "1.5",
         **{f"VIRTUKG_{name.upper()}": value for name, value in settings.items()},
     }
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)]

@@ -53,3 +53,21 @@ def test_every_response_carries_the_security_headers(server, method, path):
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_test_tools_are_not_served(server):
+    assert httpx.get(f"{server.base}/static/vendor/axe-core/axe.min.js").status_code == 404
+
+
+def test_earlier_chat_turns_are_capped_like_the_ask_history(server):
+    long_turn = "Pourquoi ? " * 500
+    messages = [
+        {"role": "user", "content": long_turn},
+        {"role": "assistant", "content": "Parce que."},
+        {"role": "user", "content": "Et Xen ?"},
+    ]
+    response = httpx.post(
+        f"{server.base}/v1/chat/completions", json={"messages": messages}, timeout=30
+    )
+    assert response.status_code == 422, response.text
+    assert "4000" in response.json()["message"]
