@@ -1,11 +1,13 @@
 """Load benchmark: concurrent clients mixing ask, search and SPARQL against `kg serve`.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--clients 32] [--workers 2]
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 32] [--workers 2] [--hostile]
 
 The server runs on 127.0.0.1 with N uvicorn workers; the clients (asyncio, one
 keep-alive connection each, in this process, on the same cores) loop until the
 time is up. Prints throughput, p50/p95/p99 per route, the error count, and the
-memory (RSS) of each worker process with its SPARQL subprocesses.
+memory (RSS) of each worker process with its SPARQL subprocesses. With
+``--hostile``, more clients send only heavy SPARQL queries, each stopped at the
+time limit: ask and search should keep their clean-run latency.
 """
 
 import argparse
@@ -37,6 +39,7 @@ QUERIES = [
     "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
 ]
 MIX = ["ask", "ask", "search", "search", "sparql"]
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def is_worker(pid: int) -> bool:
@@ -45,8 +48,13 @@ def is_worker(pid: int) -> bool:
 
 
 def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """The process's children, whichever of its threads started them."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").glob("*")
+        if (task / "children").exists()
+        for child in (task / "children").read_text().split()
+    ]
 
 
 class Connection:
@@ -121,11 +129,31 @@ async def client(
     connection.close()
 
 
-async def run(port: int, seconds: float, clients: int) -> tuple[dict[str, list[float]], list[str]]:
-    results: dict[str, list[float]] = {"ask": [], "search": [], "sparql": []}
+async def heavy_client(port: int, deadline: float, results: dict[str, list[float]]) -> None:
+    """Heavy SPARQL, again and again: each query runs until the time limit stops it."""
+    connection = Connection("127.0.0.1", port)
+    target = f"/sparql?{urlencode({'query': HEAVY})}"
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            await connection.request("GET", target)
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            connection.close()
+            connection = Connection("127.0.0.1", port)
+        results["heavy sparql"].append(1000 * (time.perf_counter() - started))
+    connection.close()
+
+
+async def run(
+    port: int, seconds: float, clients: int, heavy: int
+) -> tuple[dict[str, list[float]], list[str]]:
+    results: dict[str, list[float]] = {"ask": [], "search": [], "sparql": [], "heavy sparql": []}
     errors: list[str] = []
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(port, deadline, i, results, errors) for i in range(clients)))
+    await asyncio.gather(
+        *(client(port, deadline, i, results, errors) for i in range(clients)),
+        *(heavy_client(port, deadline, results) for _ in range(heavy)),
+    )
     return results, errors
 
 
@@ -134,7 +162,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--hostile", action="store_true", help="add clients that send only heavy SPARQL"
+    )
     args = parser.parse_args()
+    heavy = max(1, args.clients // 8) if args.hostile else 0
     port = free_port()
     command: list[str | Path] = [
         Path(sys.executable).parent / "kg",
@@ -155,15 +187,16 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.5)
         time.sleep(10)  # every worker finishes loading, not only the first to answer
-        results, errors = asyncio.run(run(port, args.seconds, args.clients))
+        results, errors = asyncio.run(run(port, args.seconds, args.clients, heavy))
         workers = [pid for pid in children(server.pid) if is_worker(pid)]
         memory = [(pid, rss_mib(pid), sum(rss_mib(c) for c in children(pid))) for pid in workers]
     finally:
         server.terminate()
         server.wait(timeout=60)
 
-    total = sum(len(v) for v in results.values())
-    print(f"# Load — {args.clients} clients, {args.seconds:.0f} s, {args.workers} workers\n")
+    total = sum(len(v) for route, v in results.items() if route != "heavy sparql")
+    extra = f" + {heavy} sending heavy SPARQL" if heavy else ""
+    print(f"# Load — {args.clients} clients{extra}, {args.seconds:.0f} s, {args.workers} workers\n")
     print(f"throughput: {total / args.seconds:.1f} requests/s; errors: {len(errors)}\n")
     print("| route | requests | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|")

@@ -14,10 +14,12 @@ except (OSError, AttributeError):  # not Linux: the parent's stop() still ends i
     _prctl = None
 
 
-def child_setup(memory_bytes: int = 0, death_signal: int = signal.SIGKILL) -> Callable[[], None]:
+def child_setup(
+    memory_bytes: int = 0, death_signal: int = signal.SIGKILL, niceness: int = 0
+) -> Callable[[], None]:
     """A ``preexec_fn``: the child gets ``death_signal`` when the thread that started it
-    ends (so start children from long-lived threads), and at most ``memory_bytes`` of
-    address space (0: no ceiling)."""
+    ends (so start children from long-lived threads), at most ``memory_bytes`` of address
+    space (0: no ceiling), and ``niceness`` more than its parent (it yields the cores)."""
     parent = os.getpid()
 
     def setup() -> None:
@@ -28,5 +30,8 @@ def child_setup(memory_bytes: int = 0, death_signal: int = signal.SIGKILL) -> Ca
         if memory_bytes:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        if niceness:
+            with contextlib.suppress(OSError):
+                os.nice(niceness)
 
     return setup

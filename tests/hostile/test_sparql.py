@@ -192,3 +192,9 @@ def test_chaos_random_workers_killed_under_load(server):
     assert set(statuses) <= {200, 503}
     assert statuses.count(200) > len(statuses) // 2
     _wait_for_full_pool(server)
+
+
+def test_workers_yield_the_cores_to_the_api_process(server):
+    api = os.getpriority(os.PRIO_PROCESS, server.process.pid)
+    for worker in _wait_for_full_pool(server):
+        assert os.getpriority(os.PRIO_PROCESS, worker) > api
