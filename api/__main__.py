@@ -1,6 +1,7 @@
 """``python -m api [--host H] [--port P] [--workers N]``: serve the API with uvicorn."""
 
 import argparse
+import json
 import logging
 import os
 
@@ -23,6 +24,9 @@ def main() -> None:
         # Each worker is a process with its own encoder: share the cores, don't fight.
         cores = os.cpu_count() or 1
         os.environ.setdefault("VIRTUKG_ENCODER_THREADS", str(max(1, cores // args.workers)))
+    if args.host not in ("0.0.0.0", "::") and args.host not in settings.allowed_hosts:
+        # The workers read their settings from the environment.
+        os.environ["VIRTUKG_ALLOWED_HOSTS"] = json.dumps([*settings.allowed_hosts, args.host])
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     shared = _shared_store(settings) if args.workers > 1 and settings.sparql_updates else None
     try:  # a store that failed to start was stopped by its start()
@@ -35,6 +39,7 @@ def main() -> None:
             access_log=False,
             log_level="warning",
             http=GuardedHttpToolsProtocol,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
     finally:
         if shared is not None:

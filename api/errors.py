@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from kg.admission import QueueFull, WaitedTooLong
 from kg.kb import UnknownEntity, UnknownPassage
 from kg.sparql import SparqlError, syntax_message
 from kg.store import QueryError, StoreUnavailable
@@ -14,6 +15,7 @@ from kg.store import QueryError, StoreUnavailable
 log = logging.getLogger("api")
 
 STORE_RETRY_SECONDS = 5
+BUSY_RETRY_SECONDS = 2
 SPARQL_STATUS = {
     "syntax": 400,
     "too_many_rows": 400,
@@ -50,13 +52,25 @@ def error_body(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
-GRAPH_ERRORS = (SparqlError, StoreUnavailable, QueryError)
+GRAPH_ERRORS = (SparqlError, StoreUnavailable, QueryError, QueueFull, WaitedTooLong)
+GraphError = SparqlError | StoreUnavailable | QueryError | QueueFull | WaitedTooLong
 
 
-def graph_error(error: SparqlError | StoreUnavailable | QueryError) -> JSONResponse:
-    """The JSON error for a query the graph's store could not answer."""
+def graph_error(error: GraphError) -> JSONResponse:
+    """The JSON error for a query the graph's store could not answer, or not yet."""
     if isinstance(error, SparqlError):
-        return error_body(SPARQL_STATUS.get(error.kind, 400), error.kind, str(error))
+        response = error_body(SPARQL_STATUS.get(error.kind, 400), error.kind, str(error))
+        if error.kind == "busy":
+            response.headers["retry-after"] = str(BUSY_RETRY_SECONDS)
+        return response
+    if isinstance(error, QueueFull):
+        response = error_body(429, "too_many_requests", str(error))
+        response.headers["retry-after"] = str(error.retry_after)
+        return response
+    if isinstance(error, WaitedTooLong):
+        response = error_body(503, "busy", str(error))
+        response.headers["retry-after"] = str(BUSY_RETRY_SECONDS)
+        return response
     if isinstance(error, StoreUnavailable):
         log.warning("%s", error)
         response = error_body(503, "store_unavailable", f"{error}; try again shortly")

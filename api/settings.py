@@ -10,6 +10,16 @@ class ApiSettings(Settings):
 
     host: str = Field("127.0.0.1", description="Interface `kg serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on.")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
+        description='Host names the service answers to (JSON list; "*": any, ".example.org": '
+        "the domain and its subdomains); others get 400. `kg serve --host` adds its own.",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Addresses of the proxies whose X-Forwarded-For is believed (comma-"
+        'separated, "*": any): the fair SPARQL queue then sees the clients behind them.',
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS (none: CORS off)."
     )
@@ -29,6 +39,9 @@ class ApiSettings(Settings):
         "clients spread again over the workers (0: no limit).",
     )
     sparql_timeout: float = Field(5.0, gt=0, description="Seconds before a query is stopped.")
+    sparql_update_timeout: float = Field(
+        10.0, gt=0, description="Seconds before an update is stopped (nothing is changed)."
+    )
     sparql_max_rows: int = Field(10_000, ge=1, description="Most rows a query may return.")
     sparql_max_bytes: int = Field(
         16_000_000, ge=1000, description="Largest SPARQL result body, in bytes (400 beyond)."
@@ -43,6 +56,18 @@ class ApiSettings(Settings):
         1024, ge=128, description="Memory ceiling of each SPARQL worker process (MiB)."
     )
     sparql_workers: int = Field(2, ge=1, le=16, description="Processes answering SPARQL.")
+    sparql_per_client: int = Field(
+        1, ge=1, description="SPARQL queries one client may have running at once, per process."
+    )
+    sparql_queue_per_client: int = Field(
+        8, ge=0, description="SPARQL queries one client may have waiting (429 beyond)."
+    )
+    sparql_queue: int = Field(
+        64, ge=0, description="SPARQL queries waiting in all, per process (429 beyond)."
+    )
+    sparql_queue_seconds: float = Field(
+        15.0, gt=0, description="Longest wait in the SPARQL queue (503 beyond)."
+    )
     sparql_updates: bool = Field(False, description="Accept SPARQL updates (with the token).")
     sparql_update_token: str = Field(
         "", description="Bearer token required for SPARQL updates (updates refused when empty)."

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ QUERIES = [
 ]
 MIX = ["ask", "ask", "search", "search", "sparql"]
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HEAVY_SOURCE = "127.2.0.1"
 
 
 def is_worker(pid: int) -> bool:
@@ -61,13 +63,15 @@ class Connection:
     """A minimal HTTP/1.1 keep-alive client: the load generator shares the server's cores,
     so it must cost little (httpx costs ~1 ms of CPU per request, this ~0.15 ms)."""
 
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, source: str) -> None:
+        self.host, self.port, self.source = host, port, source
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def request(self, method: str, target: str, body: bytes = b"") -> int:
         if self.streams is None:
-            self.streams = await asyncio.open_connection(self.host, self.port)
+            self.streams = await asyncio.open_connection(
+                self.host, self.port, local_addr=(self.source, 0)
+            )
         reader, writer = self.streams
         head = f"{method} {target} HTTP/1.1\r\nHost: {self.host}\r\nAccept-Encoding: gzip\r\n"
         if body:
@@ -104,7 +108,9 @@ async def client(
 ) -> None:
     routes = itertools.cycle(MIX[seed % len(MIX) :] + MIX[: seed % len(MIX)])
     counter = itertools.count(seed)
-    connection = Connection("127.0.0.1", port)
+    # Each client its own loopback address: the fair SPARQL queue tells clients apart by it.
+    source = f"127.1.{seed // 250}.{1 + seed % 250}"
+    connection = Connection("127.0.0.1", port, source)
     while time.monotonic() < deadline:
         route, n = next(routes), next(counter)
         started = time.perf_counter()
@@ -121,7 +127,7 @@ async def client(
         except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as error:
             errors.append(f"{route} {type(error).__name__}")
             connection.close()
-            connection = Connection("127.0.0.1", port)
+            connection = Connection("127.0.0.1", port, source)
             continue
         if status != 200:
             errors.append(f"{route} {status}")
@@ -129,32 +135,36 @@ async def client(
     connection.close()
 
 
-async def heavy_client(port: int, deadline: float, results: dict[str, list[float]]) -> None:
-    """Heavy SPARQL, again and again: each query runs until the time limit stops it."""
-    connection = Connection("127.0.0.1", port)
+async def heavy_client(
+    port: int, deadline: float, results: dict[str, list[float]], statuses: list[int]
+) -> None:
+    """Heavy SPARQL, again and again, from one address: each query runs until the time
+    limit stops it."""
+    connection = Connection("127.0.0.1", port, HEAVY_SOURCE)
     target = f"/sparql?{urlencode({'query': HEAVY})}"
     while time.monotonic() < deadline:
         started = time.perf_counter()
         try:
-            await connection.request("GET", target)
+            statuses.append(await connection.request("GET", target))
         except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
             connection.close()
-            connection = Connection("127.0.0.1", port)
+            connection = Connection("127.0.0.1", port, HEAVY_SOURCE)
         results["heavy sparql"].append(1000 * (time.perf_counter() - started))
     connection.close()
 
 
 async def run(
     port: int, seconds: float, clients: int, heavy: int
-) -> tuple[dict[str, list[float]], list[str]]:
+) -> tuple[dict[str, list[float]], list[str], list[int]]:
     results: dict[str, list[float]] = {"ask": [], "search": [], "sparql": [], "heavy sparql": []}
     errors: list[str] = []
+    heavy_statuses: list[int] = []
     deadline = time.monotonic() + seconds
     await asyncio.gather(
         *(client(port, deadline, i, results, errors) for i in range(clients)),
-        *(heavy_client(port, deadline, results) for _ in range(heavy)),
+        *(heavy_client(port, deadline, results, heavy_statuses) for _ in range(heavy)),
     )
-    return results, errors
+    return results, errors, heavy_statuses
 
 
 def main() -> None:
@@ -187,7 +197,7 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.5)
         time.sleep(10)  # every worker finishes loading, not only the first to answer
-        results, errors = asyncio.run(run(port, args.seconds, args.clients, heavy))
+        results, errors, heavy_statuses = asyncio.run(run(port, args.seconds, args.clients, heavy))
         workers = [pid for pid in children(server.pid) if is_worker(pid)]
         memory = [(pid, rss_mib(pid), sum(rss_mib(c) for c in children(pid))) for pid in workers]
     finally:
@@ -209,6 +219,8 @@ def main() -> None:
     print()
     for pid, rss, sparql in memory:
         print(f"- worker {pid}: {rss:.0f} MiB, its SPARQL processes {sparql:.0f} MiB")
+    if heavy_statuses:
+        print(f"- the heavy client's answers: {dict(sorted(Counter(heavy_statuses).items()))}")
     if errors:
         print(f"- first errors: {errors[:5]}")
 

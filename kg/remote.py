@@ -271,11 +271,12 @@ class RemoteStore:
         update: str,
         base_iri: str | None = None,
         using: Graphs = ([], []),
+        timeout: float | None = None,
     ) -> None:
         """Apply a SPARQL update in the store (one request: one transaction in the store);
         ``using``: the protocol's using-graph-uri and using-named-graph-uri."""
         refuse_remote(update)
-        self.apply(_prologue(update, base_iri) + update, using)
+        self.apply(_prologue(update, base_iri) + update, using, timeout)
 
     def apply(self, text: str, using: Graphs = ([], []), timeout: float | None = None) -> None:
         """Send an update as it is (``kg publish`` sends its own this way)."""
@@ -299,9 +300,10 @@ class RemoteEndpoint:
     """The ``/sparql`` endpoint answered by the store, under the same guards as the
     embedded one: no SERVICE, the row cap, a time limit, the client's result format."""
 
-    def __init__(self, store: RemoteStore, timeout: float) -> None:
+    def __init__(self, store: RemoteStore, timeout: float, update_timeout: float = 10.0) -> None:
         self.store = store
         self.timeout = timeout
+        self.update_timeout = update_timeout
 
     def query(self, request: QueryRequest) -> SparqlResult:
         graphs = (request.default_graphs, request.named_graphs)
@@ -355,7 +357,10 @@ class RemoteEndpoint:
         """The protocol's dataset parameters are passed on as they are: Oxigraph's server
         refuses USING clauses when it serves the union as default graph."""
         self.store.update(
-            request.update, request.base_iri, (request.using_graphs, request.using_named_graphs)
+            request.update,
+            request.base_iri,
+            (request.using_graphs, request.using_named_graphs),
+            self.update_timeout,
         )
 
     def close(self) -> None:

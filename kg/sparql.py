@@ -306,6 +306,17 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
         raise SparqlError("syntax", f"the query cannot be evaluated: {error}") from error
 
 
+def run_update(store: ox.Store, text: str, base_iri: str | None) -> None:
+    """Apply an update to a store (runs inside a worker, under its time and memory limits)."""
+    try:
+        refuse_remote(text)
+        store.update(text, prefixes=dict(PREFIXES), base_iri=base_iri)
+    except QueryError as error:
+        raise SparqlError("syntax", str(error)) from error
+    except SyntaxError as error:
+        raise SparqlError("syntax", syntax_message(str(error))) from error
+
+
 def serialise_results(results: Any, request: QueryRequest) -> SparqlResult:
     """Query results (a boolean, solutions or triples) in the client's format, rows capped."""
     if isinstance(results, ox.QueryBoolean):
@@ -399,6 +410,10 @@ def _serve() -> None:
         except EOFError:
             return
         try:
+            if isinstance(request, tuple):  # ("update", text, base IRI)
+                run_update(store, request[1], request[2])
+                _send(stdout, ("updated", bytes(store.dump(format=ox.RdfFormat.N_QUADS) or b"")))
+                continue
             result = run_query(store, request)
             _send(stdout, ("ok", result.media_type, result.body))
         except SparqlError as error:
@@ -507,9 +522,11 @@ class SparqlService:
         workers: int = 2,
         timeout: float = 5.0,
         memory_bytes: int = 1 << 30,
+        update_timeout: float = 10.0,
     ) -> None:
         self.store = store
         self.timeout = timeout
+        self.update_timeout = update_timeout
         self.size = workers
         self.memory_bytes = memory_bytes
         self._data = store.dump("nquads")
@@ -565,8 +582,9 @@ class SparqlService:
         for worker in workers:
             worker.wait_started()
             with self._filled:
-                if self._closed.is_set():
-                    worker.stop()
+                if self._closed.is_set() or worker.generation != self._generation:
+                    worker.stop()  # new data came while it started: start another
+                    self._wake.set()
                     continue
                 self._all.append(worker)
                 self._filled.notify_all()
@@ -581,7 +599,8 @@ class SparqlService:
                 return
             self._all.remove(worker)
         if not self._closed.is_set():
-            log.warning("a SPARQL worker stopped (exit %s); starting a new one", code)
+            if code is not None:  # it died, rather than being stopped here
+                log.warning("a SPARQL worker stopped (exit %s); starting a new one", code)
             self._wake.set()
 
     def _take_idle(self, wait: float) -> _Worker:
@@ -655,11 +674,32 @@ class SparqlService:
         return SparqlResult(reply[1], reply[2])
 
     def update(self, request: UpdateRequest) -> None:
-        """Apply an update to the store, then give the workers the new data (one update
-        at a time, so the workers never keep the data of an earlier one)."""
+        """Apply an update in a worker, under the update time limit and the memory
+        ceiling, then give the new data to this process's store and to every worker.
+        One update at a time, so the workers never keep the data of an earlier one; the
+        worker that ran it is replaced, whatever happened."""
+        message = ("update", with_using(request), request.base_iri)
         with self._updating:
-            self.store.update(with_using(request), request.base_iri)
-            self.reload(self.store.dump("nquads"))
+            worker = self._take_idle(self.update_timeout)
+            assert worker.process.stdin is not None
+            try:
+                _send(worker.process.stdin, message)
+                reply = worker.wait_reply(self.update_timeout)
+            except (EOFError, OSError, ValueError):
+                reply = _FAILED
+            self._retire(worker)
+            if reply is None:
+                raise SparqlError(
+                    "timeout",
+                    f"the update ran longer than {self.update_timeout:g} s and was stopped; "
+                    "nothing was changed",
+                )
+            if reply is _FAILED:
+                raise SparqlError("worker_error", "the update's worker crashed; nothing changed")
+            if reply[0] == "error":
+                raise SparqlError(reply[1], reply[2])
+            self.store.replace(reply[1])
+            self.reload(reply[1])
 
     def reload(self, nquads: bytes) -> None:
         """New data for the pool: idle workers are replaced now, busy ones when they give

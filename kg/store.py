@@ -261,6 +261,12 @@ class OxigraphStore:
         }
         return describe(triples, format)
 
+    def replace(self, nquads: bytes) -> None:
+        """Swap in a whole new dataset at once: readers see the old one or the new one."""
+        store = ox.Store()
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        self.store = store
+
     def update(self, update: str, base_iri: str | None = None) -> None:
         """Apply a SPARQL update to the live store; relative IRIs resolve against ``base_iri``."""
         refuse_remote(update)

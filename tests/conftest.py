@@ -96,6 +96,7 @@ def api_settings(kb) -> ApiSettings:
         sparql_timeout=2.0,
         sparql_max_rows=1000,
         max_body_bytes=20_000,
+        allowed_hosts=["testserver", "localhost", "127.0.0.1", "::1"],
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from api.errors import error_body
 from api.negotiation import best_match, parse_accept
 from api.settings import ApiSettings
+from kg.admission import FairGate
 from kg.sparql import (
     GRAPH_FORMATS,
     QueryRequest,
@@ -60,6 +61,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
     406: {"description": "No acceptable result format"},
     413: {"description": "Request body too large"},
     415: {"description": "Unsupported Content-Type"},
+    429: {"description": "Too many of this client's queries waiting (with Retry-After)"},
     503: {
         "description": "Query stopped at the time limit, every worker busy, or the "
         "external store unreachable (with Retry-After)"
@@ -131,7 +133,6 @@ async def sparql(request: Request) -> Response:
     # costs as much as a whole query on this graph.
     service: SparqlEndpoint = request.app.state.sparql
     settings: ApiSettings = request.app.state.settings
-    authorization = request.headers.get("authorization")
     try:
         params = await _parameters(request)
         queries, updates = params.get("query", []), params.get("update", [])
@@ -147,7 +148,7 @@ async def sparql(request: Request) -> Response:
                 params.get("using-named-graph-uri", []),
             )
             _check_using(update.update, update.using_graphs, update.using_named_graphs)
-            return await _update(update, service, settings, authorization)
+            return await _update(update, request, settings)
         if not queries:
             if request.method == "GET":
                 return _service_description(request, settings)
@@ -164,11 +165,30 @@ async def sparql(request: Request) -> Response:
         base_iri=_endpoint(request),
         max_bytes=settings.sparql_max_bytes,
     )
-    result = await service.query_async(query)
+    gate: FairGate = request.app.state.sparql_gate
+    async with gate.admit(client_key(request, settings)):
+        result = await service.query_async(query)
     media = result.media_type
     if media.startswith("text/") or media.endswith(("+json", "+xml")):
         media += "; charset=utf-8"
     return Response(result.body, headers={"content-type": media})
+
+
+def client_key(request: Request, settings: ApiSettings) -> str:
+    """Who sends a query, for the fair queue: the operator when the update token is given,
+    else the client's address (behind a trusted proxy, the address it forwards). Other
+    tokens are not identities: a client could make up a new one for every query."""
+    if _is_operator(request, settings):
+        return "operator"
+    return request.client.host if request.client else "unknown"
+
+
+def _is_operator(request: Request, settings: ApiSettings) -> bool:
+    """The request carries the update token. Compared as the header's bytes (Starlette
+    decodes headers as latin-1): compare_digest refuses non-ASCII text."""
+    token = settings.sparql_update_token
+    given = request.headers.get("authorization", "").encode("latin-1")
+    return bool(token) and secrets.compare_digest(given, f"Bearer {token}".encode())
 
 
 def _check_using(update: str, graphs: list[str], named: list[str]) -> None:
@@ -184,20 +204,18 @@ def _check_using(update: str, graphs: list[str], named: list[str]) -> None:
 
 async def _update(
     update: UpdateRequest,
-    service: SparqlEndpoint,
+    request: Request,
     settings: ApiSettings,
-    authorization: str | None,
 ) -> Response:
     if not settings.sparql_updates or not settings.sparql_update_token:
         raise SparqlError("forbidden", "this endpoint is read-only")
-    expected = f"Bearer {settings.sparql_update_token}"
-    # Compared as the header's bytes (Starlette decodes headers as latin-1):
-    # compare_digest refuses non-ASCII text.
-    given = (authorization or "").encode("latin-1")
-    if not secrets.compare_digest(given, expected.encode("utf-8")):
+    if not _is_operator(request, settings):
         return error_body(401, "unauthorized", "updates need the operator's bearer token")
     check_shape(update.update, settings.sparql_max_query_chars, settings.sparql_max_nesting)
     if _LOAD.search(keywords_part(update.update)):
         raise ProtocolError(400, "load_refused", "LOAD is refused: the endpoint fetches nothing")
-    await run_in_threadpool(service.update, update)
+    service: SparqlEndpoint = request.app.state.sparql
+    gate: FairGate = request.app.state.sparql_gate
+    async with gate.admit(client_key(request, settings)):
+        await run_in_threadpool(service.update, update)
     return JSONResponse({"status": "updated"})

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kg.local_store import free_port
@@ -26,6 +27,12 @@ class Server:
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
         return [int(pid) for pid in found if "kg.sparql" in _command_line(int(pid))]
+
+
+def client_at(address: str) -> httpx.Client:
+    """An HTTP client whose connections come from ``address`` (any 127.x.y.z is this
+    machine): a distinct client for the server's fair SPARQL queue."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30)
 
 
 def _alive(pid: int) -> bool:
@@ -59,6 +66,8 @@ def start_server(api_settings, log: Path, **settings: str) -> Server:
         "VIRTUKG_SPARQL_UPDATES": "true",
         "VIRTUKG_SPARQL_UPDATE_TOKEN": TOKEN,
         "VIRTUKG_HEADER_SECONDS": "1.5",
+        "VIRTUKG_SPARQL_UPDATE_TIMEOUT": "1.5",
+        "VIRTUKG_SPARQL_QUEUE_SECONDS": "4",
         **{f"VIRTUKG_{name.upper()}": value for name, value in settings.items()},
     }
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)]

@@ -3,6 +3,7 @@ RDF 1.2 triple terms, and the headers every response carries."""
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import httpx
@@ -52,7 +53,17 @@ def test_every_response_carries_the_security_headers(server, method, path):
     response = httpx.request(method, f"{server.base}{path}", json={}, timeout=30)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
-    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    policy = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+
+
+@pytest.mark.parametrize("path", ["/", "/docs", "/api/ontology/reference"])
+def test_pages_have_no_inline_script_for_the_policy_to_refuse(server, path):
+    html = httpx.get(f"{server.base}{path}", timeout=30).text
+    scripts = re.findall(r"<script\b[^>]*>", html, flags=re.IGNORECASE)
+    assert scripts or path != "/"
+    assert all("src=" in tag for tag in scripts), scripts
+    assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
 
 
 def test_test_tools_are_not_served(server):
@@ -71,3 +82,23 @@ def test_earlier_chat_turns_are_capped_like_the_ask_history(server):
     )
     assert response.status_code == 422, response.text
     assert "4000" in response.json()["message"]
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "[::2]:80"])
+def test_a_forged_host_is_refused_not_echoed(server, host):
+    response = httpx.get(f"{server.base}/sparql", headers={"host": host}, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["error"] == "unknown_host"
+    assert "evil" not in response.headers.get("location", "")
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+def test_the_service_description_names_the_host_it_was_reached_at(server, host):
+    port = server.base.rsplit(":", 1)[1]
+    response = httpx.get(
+        f"{server.base}/sparql",
+        headers={"host": f"{host}:{port}", "accept": "application/n-triples"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert f"<http://{host}:{port}/sparql>" in response.text

@@ -198,3 +198,36 @@ def test_workers_yield_the_cores_to_the_api_process(server):
     api = os.getpriority(os.PRIO_PROCESS, server.process.pid)
     for worker in _wait_for_full_pool(server):
         assert os.getpriority(os.PRIO_PROCESS, worker) > api
+
+
+def test_an_update_past_its_time_limit_is_stopped_and_changes_nothing(server):
+    _wait_for_full_pool(server)
+    slow = (
+        "INSERT { GRAPH res:slow { ?a res:p ?f } } WHERE { GRAPH ?x { ?a ?b ?c } "
+        'GRAPH ?y { ?d ?e ?f } FILTER(CONCAT(STR(?c), STR(?f)) = "no such text") }'
+    )  # every pair of quads: seconds of work, little memory
+    started = time.monotonic()
+    response = httpx.post(
+        f"{server.base}/sparql",
+        data={"update": slow},
+        headers={"authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+    _assert_clear_error(response, 503, "timeout")
+    assert time.monotonic() - started < 10
+    assert server.process.poll() is None
+    _wait_for_full_pool(server)
+    assert _get(server, "ASK { GRAPH res:slow { ?s ?p ?o } }").json()["boolean"] is False
+
+
+def test_ready_is_503_while_no_sparql_worker_lives_then_recovers(server):
+    seen: list[httpx.Response] = []
+    for _ in range(20):  # the replacements may start before /ready is asked
+        for pid in _wait_for_full_pool(server):
+            os.kill(pid, signal.SIGKILL)
+        seen.append(httpx.get(f"{server.base}/ready", timeout=10))
+        if seen[-1].status_code == 503:
+            break
+    _assert_clear_error(seen[-1], 503, "sparql_unavailable")
+    assert int(seen[-1].headers["retry-after"]) >= 1
+    _wait_for_full_pool(server)
