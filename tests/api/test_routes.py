@@ -268,3 +268,17 @@ def test_entity_search_finds_the_members_of_a_class_by_its_french_name(client):
     found = client.get("/api/entities", params={"q": "licence", "limit": 20}).json()["entities"]
     assert {"GPL", "LGPL", "BSD"} <= {e["label"] for e in found}
     assert {e["type_label"] for e in found} == {"licence"}
+
+
+def test_an_unforeseen_failure_is_the_json_error_too(api_settings, monkeypatch):
+    app = create_app(api_settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+
+        def broken(*_: object, **__: object) -> None:
+            raise RuntimeError("something nobody foresaw")
+
+        monkeypatch.setattr(app.state.kb, "ask", broken)
+        response = client.post("/api/ask", json={"question": "Qu'est-ce que Xen ?"})
+    assert response.status_code == 500
+    assert response.json()["error"] == "internal_error"
+    assert "nobody foresaw" not in response.text  # logged, not shown

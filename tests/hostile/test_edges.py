@@ -102,3 +102,24 @@ def test_the_service_description_names_the_host_it_was_reached_at(server, host):
     )
     assert response.status_code == 200, response.text
     assert f"<http://{host}:{port}/sparql>" in response.text
+
+
+def test_odd_headers_and_methods_get_clear_answers(server):
+    for raw in ("Bearer clé".encode(), b"Bearer \xff\xfe"):
+        response = httpx.post(
+            f"{server.base}/sparql",
+            data={"update": "INSERT DATA { res:a res:b res:c }"},
+            headers={"authorization": raw},
+            timeout=30,
+        )
+        assert response.status_code == 401 and response.json()["error"] == "unauthorized"
+    for path in ("/health", "/"):
+        head = httpx.head(f"{server.base}{path}", timeout=30)
+        assert head.status_code == 200 and head.content == b""
+    card = httpx.get(
+        f"{server.base}/api/entities/product-kvm",
+        headers={"accept": "application/json, text/plain, */*"},  # what axios sends
+        timeout=30,
+    )
+    assert card.headers["content-type"].startswith("application/json")
+    assert "@context" not in card.json()
