@@ -93,9 +93,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"]
         )
 
+    # Outermost last: every answer, a refused host's included, is logged and carries the
+    # security headers.
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(LimitAndLog, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(KeepAliveLimit, max_requests=settings.keepalive_requests)
     routers = (health, page, qa, course, entities, sparql, chat)
     for router in (module.router for module in routers):

@@ -13,7 +13,8 @@ class ApiSettings(Settings):
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
         description='Host names the service answers to (JSON list; "*": any, ".example.org": '
-        "the domain and its subdomains); others get 400. `kg serve --host` adds its own.",
+        "the domain and its subdomains); others get 400. `kg serve --host` adds the address it "
+        "is given, unless it is 0.0.0.0 or ::.",
     )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
@@ -55,7 +56,13 @@ class ApiSettings(Settings):
     sparql_worker_memory_mb: int = Field(
         1024, ge=128, description="Memory ceiling of each SPARQL worker process (MiB)."
     )
-    sparql_workers: int = Field(2, ge=1, le=16, description="Processes answering SPARQL.")
+    sparql_workers: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="Processes answering SPARQL (with an external store: the queries one "
+        "process sends it at once).",
+    )
     sparql_per_client: int = Field(
         1, ge=1, description="SPARQL queries one client may have running at once, per process."
     )

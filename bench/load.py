@@ -5,8 +5,9 @@
 The server runs on 127.0.0.1 with N uvicorn workers; the clients (asyncio, one
 keep-alive connection each, in this process, on the same cores) loop until the
 time is up. Prints throughput, p50/p95/p99 per route, the error count, and the
-memory (RSS) of each worker process with its SPARQL subprocesses. With
-``--hostile``, more clients send only heavy SPARQL queries, each stopped at the
+memory (RSS) of each worker process with its SPARQL subprocesses. Each client
+connects from its own loopback address. With ``--hostile``, one more client (one
+address, several connections) sends only heavy SPARQL queries, each stopped at the
 time limit: ask and search should keep their clean-run latency.
 """
 
@@ -205,7 +206,7 @@ def main() -> None:
         server.wait(timeout=60)
 
     total = sum(len(v) for route, v in results.items() if route != "heavy sparql")
-    extra = f" + {heavy} sending heavy SPARQL" if heavy else ""
+    extra = f" + one sending heavy SPARQL over {heavy} connections" if heavy else ""
     print(f"# Load — {args.clients} clients{extra}, {args.seconds:.0f} s, {args.workers} workers\n")
     print(f"throughput: {total / args.seconds:.1f} requests/s; errors: {len(errors)}\n")
     print("| route | requests | p50 ms | p95 ms | p99 ms |")

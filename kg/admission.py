@@ -22,7 +22,7 @@ class QueueFull(Exception):
 
 
 class WaitedTooLong(Exception):
-    """Admitted in no time: every slot stayed busy for as long as a task may wait."""
+    """Not admitted: every slot stayed busy for as long as a task may wait."""
 
 
 class FairGate:
@@ -91,7 +91,7 @@ class FairGate:
         self._queues.setdefault(client, deque()).append(turn)
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.max_wait)
-        except BaseException as error:  # timed out, or the client went away
+        except BaseException as error:  # timed out, or the task was cancelled
             if turn.done() and not turn.cancelled():  # admitted meanwhile: give the turn back
                 self._leave(client)
             else:

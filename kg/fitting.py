@@ -363,7 +363,6 @@ def cross_validate(
         models.append(model)
         for index in held:
             records.append(answer_question(kb, questions[index], model))
-        with_evidence = [i for i in held if questions[index].evidence]
         config = FusionConfig(
             kb.searcher.config.method,
             model.fusion.lexical_weight,

@@ -39,6 +39,7 @@ from kg.processes import child_setup
 from kg.store import (
     OxigraphStore,
     QueryError,
+    apply_update,
     blank_literals,
     dataset_clauses,
     keywords_part,
@@ -306,17 +307,6 @@ def run_query(store: ox.Store, request: QueryRequest) -> SparqlResult:
         raise SparqlError("syntax", f"the query cannot be evaluated: {error}") from error
 
 
-def run_update(store: ox.Store, text: str, base_iri: str | None) -> None:
-    """Apply an update to a store (runs inside a worker, under its time and memory limits)."""
-    try:
-        refuse_remote(text)
-        store.update(text, prefixes=dict(PREFIXES), base_iri=base_iri)
-    except QueryError as error:
-        raise SparqlError("syntax", str(error)) from error
-    except SyntaxError as error:
-        raise SparqlError("syntax", syntax_message(str(error))) from error
-
-
 def serialise_results(results: Any, request: QueryRequest) -> SparqlResult:
     """Query results (a boolean, solutions or triples) in the client's format, rows capped."""
     if isinstance(results, ox.QueryBoolean):
@@ -411,7 +401,10 @@ def _serve() -> None:
             return
         try:
             if isinstance(request, tuple):  # ("update", text, base IRI)
-                run_update(store, request[1], request[2])
+                try:
+                    apply_update(store, request[1], request[2])
+                except QueryError as error:
+                    raise SparqlError("syntax", syntax_message(str(error))) from error
                 _send(stdout, ("updated", bytes(store.dump(format=ox.RdfFormat.N_QUADS) or b"")))
                 continue
             result = run_query(store, request)
@@ -478,6 +471,19 @@ class _Worker:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+
+def _crash(worker: _Worker, what: str) -> SparqlError:
+    """The error for a worker that broke down while running ``what``: out of memory when
+    the engine's allocator gave up (SIGABRT under the memory ceiling), else a crash."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(timeout=1)
+    if worker.exit() == -signal.SIGABRT:
+        return SparqlError(
+            "out_of_memory",
+            f"{what} needed more memory than a SPARQL worker may use; nothing else is affected",
+        )
+    return SparqlError("worker_error", f"{what}'s worker crashed; it is replaced")
 
 
 async def _readable(fd: int, timeout: float) -> bool:
@@ -649,22 +655,13 @@ class SparqlService:
 
     def _finish(self, worker: _Worker, reply: Any) -> SparqlResult:
         """Give the worker back (or retire it) and turn its reply into a result."""
-        code = None
-        if reply is _FAILED:  # it is dying: how?
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                code = worker.process.wait(timeout=1)
-        if reply is None or reply is _FAILED or worker.generation != self._generation:
+        crash = _crash(worker, "the query") if reply is _FAILED else None
+        if reply is None or crash is not None or worker.generation != self._generation:
             self._retire(worker)
         else:
             self._idle.put(worker)
-        if reply is _FAILED:
-            if code == -signal.SIGABRT:  # the engine's allocator gave up
-                raise SparqlError(
-                    "out_of_memory",
-                    "the query needed more memory than a SPARQL worker may use; its worker "
-                    "is replaced",
-                )
-            raise SparqlError("worker_error", "the query's worker crashed; it is replaced")
+        if crash is not None:
+            raise crash
         if reply is None:
             raise SparqlError(
                 "timeout", f"the query ran longer than {self.timeout:g} s and was stopped"
@@ -687,6 +684,7 @@ class SparqlService:
                 reply = worker.wait_reply(self.update_timeout)
             except (EOFError, OSError, ValueError):
                 reply = _FAILED
+            crash = _crash(worker, "the update") if reply is _FAILED else None
             self._retire(worker)
             if reply is None:
                 raise SparqlError(
@@ -694,12 +692,15 @@ class SparqlService:
                     f"the update ran longer than {self.update_timeout:g} s and was stopped; "
                     "nothing was changed",
                 )
-            if reply is _FAILED:
-                raise SparqlError("worker_error", "the update's worker crashed; nothing changed")
+            if crash is not None:
+                raise crash
             if reply[0] == "error":
                 raise SparqlError(reply[1], reply[2])
             self.store.replace(reply[1])
-            self.reload(reply[1])
+            try:
+                self.reload(reply[1])
+            except SparqlError:  # applied: the workers take the new data as they restart
+                log.warning("the SPARQL workers are slow to take the updated data")
 
     def reload(self, nquads: bytes) -> None:
         """New data for the pool: idle workers are replaced now, busy ones when they give

@@ -197,6 +197,19 @@ def serialise_dataset(quads: Iterable[ox.Quad], format: str) -> bytes:
     return describe({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format)
 
 
+def apply_update(store: ox.Store, update: str, base_iri: str | None = None) -> None:
+    """Apply a SPARQL update with the project's prefixes; nothing is fetched.
+
+    Raises:
+        QueryError: the update is malformed or would reach the network.
+    """
+    refuse_remote(update)
+    try:
+        store.update(update, prefixes=dict(PREFIXES), base_iri=base_iri)
+    except SyntaxError as error:
+        raise QueryError(str(error)) from error
+
+
 class OxigraphStore:
     """An in-memory pyoxigraph store loaded from a TriG serialisation."""
 
@@ -269,11 +282,7 @@ class OxigraphStore:
 
     def update(self, update: str, base_iri: str | None = None) -> None:
         """Apply a SPARQL update to the live store; relative IRIs resolve against ``base_iri``."""
-        refuse_remote(update)
-        try:
-            self.store.update(update, prefixes=self.prefixes, base_iri=base_iri)
-        except SyntaxError as error:
-            raise QueryError(str(error)) from error
+        apply_update(self.store, update, base_iri)
 
     def __len__(self) -> int:
         return len(self.store)

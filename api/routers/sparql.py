@@ -1,5 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint: GET, POST form and POST direct; read-only by default."""
 
+import ipaddress
 import re
 import secrets
 from urllib.parse import parse_qs
@@ -167,6 +168,8 @@ async def sparql(request: Request) -> Response:
     )
     gate: FairGate = request.app.state.sparql_gate
     async with gate.admit(client_key(request, settings)):
+        if await request.is_disconnected():  # it left while its query waited: skip it
+            return Response(status_code=499)
         result = await service.query_async(query)
     media = result.media_type
     if media.startswith("text/") or media.endswith(("+json", "+xml")):
@@ -180,7 +183,22 @@ def client_key(request: Request, settings: ApiSettings) -> str:
     tokens are not identities: a client could make up a new one for every query."""
     if _is_operator(request, settings):
         return "operator"
-    return request.client.host if request.client else "unknown"
+    return address_key(request.client.host if request.client else "")
+
+
+def address_key(host: str) -> str:
+    """One key per client address: an IPv4 address (mapped into IPv6 or not), or an IPv6
+    network of 64 bits (one host's whole allocation, which it could otherwise rotate
+    through)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _is_operator(request: Request, settings: ApiSettings) -> bool:

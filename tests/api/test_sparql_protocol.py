@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from api.main import create_app
+from api.routers.sparql import address_key
 from kg.namespaces import RES, VKG, sparql_prefixes
 from kg.sparql import QueryRequest, SparqlError, run_query
 
@@ -404,3 +405,16 @@ def test_every_named_query_runs_unbound_without_breaking_a_worker(client):
 def test_the_word_service_in_a_literal_an_iri_or_a_comment_is_no_service(client, query):
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("192.0.2.7", "::ffff:192.0.2.7", True),  # one IPv4 client, seen both ways
+        ("2001:db8:1:2::10", "2001:db8:1:2:ffff::99", True),  # one host's /64
+        ("2001:db8:1:2::10", "2001:db8:1:3::10", False),
+        ("192.0.2.7", "192.0.2.8", False),
+    ],
+)
+def test_clients_are_told_apart_by_address_not_by_what_they_can_rotate(first, second, same):
+    assert (address_key(first) == address_key(second)) is same
