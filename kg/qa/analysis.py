@@ -66,6 +66,12 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(r"^est[- ]ce qu|^\w[\w-]* (?:[\w-]+ )*?\w+-(?:t-)?(?:il|elle|ils|elles)\b"),
     ),
 )
+# Words that point back to something named earlier in the conversation (« ça », « dessus »,
+# a possessive): a follow-up that has them is read with the earlier question even when it
+# names something itself (« Et ça s'installe comment, hébergé ou bare metal ? »).
+_POINTS_BACK = re.compile(
+    r"\b(?:ca|cela|dessus|dedans|celui-ci|celle-ci|ceux-ci|sa|son|ses|leur|leurs)\b"
+)
 _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|lequel)\b")
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
@@ -150,7 +156,7 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         analysis.context_entities = [
             e for e in _earlier_entities(linker, history) if e not in links.entities
         ]
-        if not own:
+        if not own or _POINTS_BACK.search(normalise(question)):
             earlier = [m.content for m in history if m.role == "user"]
             analysis.context = earlier[-1] if earlier else ""
         answers = [m.content for m in history if m.role == "assistant"]

@@ -28,6 +28,7 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
 from kg.qa.citations import Citation, CitationBook
+from kg.qa.comparison import Line, asks_difference, compare
 from kg.qa.conversation import (
     GREETING_REPLY,
     REPHRASE_REPLY,
@@ -38,7 +39,7 @@ from kg.qa.conversation import (
     says_nothing,
     social_reply,
 )
-from kg.qa.facts import FactIndex, GraphFact
+from kg.qa.facts import FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.suggestions import questions_about, suggest
 from kg.qa.wording import candidate_text, capitalise
@@ -295,15 +296,26 @@ class QuestionAnswerer:
                 reply=Reply.DECLINED,
             )
         book = CitationBook()
-        lines = [self._line(reading, best, scored, book)]
-        support = self._support(reading, scored)
-        if support is not None:
-            lines.append(self._line(reading, support, scored, book))
+        comparison = self._comparison(reading, best)
+        if comparison:
+            score = float(scored.scores[best])
+            lines = [self._compared(line, score, book) for line in comparison]
+            facts = [
+                _fact(f, self.facts.label(f.predicate))
+                for line in comparison[1:]
+                for f in line.facts
+            ]
+        else:
+            lines = [self._line(reading, best, scored, book)]
+            support = self._support(reading, scored)
+            if support is not None:
+                lines.append(self._line(reading, support, scored, book))
+            facts = self._facts(reading, scored)
         level = Level.SURE if confidence >= model.sure_from else Level.PROBABLE
         return Answer(
             answer="\n".join(lines),
             citations=book.citations,
-            facts=self._facts(reading, scored),
+            facts=facts,
             entities=analysis.specific,
             confidence=round(confidence, 3),
             abstained=False,
@@ -312,6 +324,25 @@ class QuestionAnswerer:
             suggestions=suggest(self, analysis),
             closest=reading.hits[:3] if level != Level.SURE else [],
         )
+
+    def _comparison(self, reading: Reading, best: int) -> list[Line]:
+        """How two entities of one kind differ by their facts, when the question asks it and
+        the chosen answer does not compare them itself."""
+        analysis = reading.analysis
+        named = list(dict.fromkeys(analysis.own))
+        if len(named) != 2 or named[0].type != named[1].type:
+            return []
+        if not asks_difference(analysis.question):
+            return []
+        quoted = {e.id for e in self.linker.link_exact(reading.text(best))}
+        if {e.id for e in named} <= quoted:
+            return []
+        return compare(named[0], named[1], self.facts, self.linker.entities)
+
+    def _compared(self, line: Line, score: float, book: CitationBook) -> str:
+        spans = self._source_spans(list(dict.fromkeys(f.source for f in line.facts)))
+        numbers = [book.cite(self.passages[pid], span, score) for pid, span in spans]
+        return line.text + "".join(f" [{n}]" for n in dict.fromkeys(numbers))
 
     def _declined(self, closest: list[Hit]) -> str:
         """The refusal, and what the course covers nearest to the question."""
@@ -389,26 +420,30 @@ class QuestionAnswerer:
         """The passages a candidate cites, each with the span of text that proves it."""
         if candidate.unit is not None:
             return [(candidate.unit.passage, (candidate.unit.start, candidate.unit.end))]
-        spans: list[tuple[str, tuple[int, int]]] = []
         if candidate.group is not None:
-            for source in candidate.group.sources:
-                passage = self.passages.get(source.passage)
-                if passage is None:
-                    continue
-                span = None
-                if source.start is not None and source.end is not None:
-                    try:
-                        span = passage.text_span(source.start, source.end)
-                    except ValueError:
-                        span = None
-                spans.append((source.passage, span or _first_sentence(passage)))
-            return spans
+            return self._source_spans(candidate.group.sources)
         passage = self.passages[candidate.passage]
         units = [self.reader.units[i] for i in self.reader.by_passage.get(passage.id, [])]
         rows = [u for u in units if u.kind == "row"]
         if rows:
             return [(passage.id, (rows[0].start, rows[-1].end))]
         return [(passage.id, _first_sentence(passage))]
+
+    def _source_spans(self, sources: list[FactSource]) -> list[tuple[str, tuple[int, int]]]:
+        """Each source's passage with the span its fact was read from."""
+        spans: list[tuple[str, tuple[int, int]]] = []
+        for source in sources:
+            passage = self.passages.get(source.passage)
+            if passage is None:
+                continue
+            span = None
+            if source.start is not None and source.end is not None:
+                try:
+                    span = passage.text_span(source.start, source.end)
+                except ValueError:
+                    span = None
+            spans.append((source.passage, span or _first_sentence(passage)))
+        return spans
 
     def _facts(self, reading: Reading, scored: Scored) -> list[Fact]:
         """The graph facts behind an answer: a fact group's own, or for a sentence or row the
@@ -426,7 +461,7 @@ class QuestionAnswerer:
             ]
             groups = [g for _, i in sorted(related) if (g := reading.candidates[i].group)]
         return [
-            Fact(f.subject_label, self.facts.label(f.predicate), f.object_label, f.source.passage)
+            _fact(f, self.facts.label(f.predicate))
             for group in groups
             for f in group.facts
             if chosen.group is not None or set(self._source_units(f)) & set(chosen.vector_units)
@@ -454,6 +489,10 @@ def _words(text: str) -> list[tuple[int, str]]:
         else:
             found.append((position, word))
     return found
+
+
+def _fact(fact: GraphFact, predicate: str) -> Fact:
+    return Fact(fact.subject_label, predicate, fact.object_label, fact.source.passage)
 
 
 def _first_sentence(passage: Passage) -> tuple[int, int]:

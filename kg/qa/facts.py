@@ -102,6 +102,15 @@ class FactIndex:
                 self._outgoing[fact.subject].append(fact)
                 if is_entity:
                     self._incoming[fact.object].append(fact)
+        # A property some of whose values several entities share (a licence, an installation
+        # mode) is a scale things can be compared on; one whose every value belongs to one
+        # entity alone (a definition, a developer) is not.
+        self.scales = frozenset(
+            fact.predicate
+            for value, facts in self._incoming.items()
+            for fact in facts
+            if len({f.subject for f in facts if f.predicate == fact.predicate}) > 1
+        )
         labels: dict[str, str] = {}
         inverse: dict[str, str] = {}
         patterns: dict[str, str] = {}

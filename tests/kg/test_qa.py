@@ -421,3 +421,67 @@ def test_words_of_one_family_share_a_prefix(kb, question_word, deck_word, relate
     question = family_prefixes(frozenset(kb.analyser.tokens(question_word)))
     deck = family_prefixes(frozenset(kb.analyser.tokens(deck_word)))
     assert bool(question & deck) is related
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second", "difference"),
+    [
+        ("Quelle différence entre Xen et KVM ?", "Xen", "KVM", "architecture supportée"),
+        ("KVM ou Xen : qu'est-ce qui les distingue ?", "KVM", "Xen", "type de virtualisation"),
+        ("User Mode Linux comparé à LGuest ?", "User Mode Linux", "LGuest", "mode d'installation"),
+    ],
+)
+def test_a_comparison_leads_with_the_difference_then_each_side(
+    kb, question, first, second, difference
+):
+    answer = _answers(kb, question)
+    lines = answer.answer.splitlines()
+    assert lead(lines[0]).startswith(f"{first} et {second} diffèrent par leur"), answer.answer
+    assert difference in lead(lines[0])
+    assert lines[1].startswith(f"{first} :") and lines[2].startswith(f"{second} :")
+    assert len(lines) <= 4 and all(re.search(r"\[\d+\]$", line) for line in lines)
+    assert {f.subject for f in answer.facts} == {first, second}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "En quoi OpenVZ se distingue-t-il de Linux VServer ?",  # alike on every shared scale
+        "Qu'est-ce qui distingue la paravirtualisation de la virtualisation complète ?",
+    ],
+)
+def test_no_table_of_differences_where_there_is_none_or_the_course_says_it(kb, question):
+    answer = _answers(kb, question)
+    assert "diffèrent par" not in answer.answer
+
+
+def test_comparisons_follow_the_document(deck_variant, tmp_path):
+    corpus = deck_variant(
+        lambda t: t.replace("KVM Complète Bare Metal GPL", "KVM Complète Hébergé GPL")
+    )
+    settings = Settings(corpus_dir=corpus, ontology_dir=ONTOLOGY_DIR, artifacts_dir=tmp_path / "a")
+    answer = KnowledgeBase.open(settings).ask("Quelle différence entre Xen et KVM ?")
+    assert "mode d'installation" in lead(answer.answer), answer.answer
+
+
+def test_only_properties_whose_values_are_shared_are_scales(kb):
+    scales = {p.rsplit("#", 1)[-1] for p in kb.answerer.facts.scales}
+    assert {"licence", "installationMode"} <= scales
+    assert not {"definition", "developer"} & scales
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "points_back"),
+    [
+        ("Et ça s'installe comment, en bare metal ?", True),
+        ("On peut faire tourner Linux dessus ?", True),
+        ("Et sa licence, c'est la GPL ?", True),
+        ("Et KVM, il s'installe comment ?", False),  # names its own subject
+        ("Quelle est la licence de QEMU ?", False),
+    ],
+)
+def test_a_follow_up_that_points_back_is_read_with_the_earlier_question(kb, follow_up, points_back):
+    first = "Parle-moi de LGuest."
+    history = [Message("user", first), Message("assistant", kb.ask(first).answer)]
+    analysis = analyse(follow_up, history, kb.linker)
+    assert (analysis.context == first) is points_back
