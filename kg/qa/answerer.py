@@ -300,11 +300,8 @@ class QuestionAnswerer:
         if comparison:
             score = float(scored.scores[best])
             lines = [self._compared(line, score, book) for line in comparison]
-            facts = [
-                _fact(f, self.facts.label(f.predicate))
-                for line in comparison[1:]
-                for f in line.facts
-            ]
+            stated = (f for line in comparison[1:] for f in line.facts)
+            facts = list(dict.fromkeys(_fact(f, self.facts.label(f.predicate)) for f in stated))
         else:
             lines = [self._line(reading, best, scored, book)]
             support = self._support(reading, scored)

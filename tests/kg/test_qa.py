@@ -441,6 +441,7 @@ def test_a_comparison_leads_with_the_difference_then_each_side(
     assert lines[1].startswith(f"{first} :") and lines[2].startswith(f"{second} :")
     assert len(lines) <= 4 and all(re.search(r"\[\d+\]$", line) for line in lines)
     assert {f.subject for f in answer.facts} == {first, second}
+    assert len(answer.facts) == len(set(answer.facts)), "a fact listed twice"
 
 
 @pytest.mark.parametrize(
