@@ -131,13 +131,14 @@ def answer_type(question: str) -> AnswerType:
 def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[LinkedEntity]:
     """The specific entities of the latest exchange that named any: the user's turn first,
     then the answer (a follow-up may be about what the answer named)."""
-    found: list[LinkedEntity] = []
+    answered: list[LinkedEntity] = []
     for message in reversed(history):
         entities = [e for e in linker.link(message.content) if e.id not in GENERIC_ENTITIES]
-        found += [e for e in entities if e not in found]
-        if message.role == "user" and found:
-            break
-    return found
+        if message.role != "user":
+            answered += [e for e in entities if e not in answered]
+        elif entities or answered:
+            return [*entities, *(e for e in answered if e not in entities)]
+    return answered
 
 
 def analyse(question: str, history: list[Message], linker: EntityLinker) -> Analysis:
@@ -156,7 +157,11 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         analysis.context_entities = [
             e for e in _earlier_entities(linker, history) if e not in links.entities
         ]
-        if not own or _POINTS_BACK.search(normalise(question)):
+        # Words that point back keep the earlier question, unless this one names a thing of
+        # the same kind as the earlier subject: then it is a new subject (« et KVM ? »).
+        earlier_kinds = {e.type for e in analysis.context_entities[:1]}
+        new_subject = any(e.type in earlier_kinds for e in own)
+        if not own or (_POINTS_BACK.search(normalise(question)) and not new_subject):
             earlier = [m.content for m in history if m.role == "user"]
             analysis.context = earlier[-1] if earlier else ""
         answers = [m.content for m in history if m.role == "assistant"]

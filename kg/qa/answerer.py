@@ -39,7 +39,7 @@ from kg.qa.conversation import (
     says_nothing,
     social_reply,
 )
-from kg.qa.facts import FactIndex, FactSource, GraphFact
+from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.suggestions import questions_about, suggest
 from kg.qa.wording import candidate_text, capitalise
@@ -281,7 +281,10 @@ class QuestionAnswerer:
         analysis = reading.analysis
         confidence = scored.confidence
         best = scored.best
-        if best is None or confidence < model.decline_below:
+        # A comparison the graph can make is answered, whatever the reader thinks of its
+        # own best candidate.
+        comparison = self._comparison(reading, best) if best is not None else []
+        if best is None or (confidence < model.decline_below and not comparison):
             closest = reading.hits[:3]
             return Answer(
                 self._declined(closest),
@@ -296,11 +299,10 @@ class QuestionAnswerer:
                 reply=Reply.DECLINED,
             )
         book = CitationBook()
-        comparison = self._comparison(reading, best)
         if comparison:
             score = float(scored.scores[best])
             lines = [self._compared(line, score, book) for line in comparison]
-            stated = (f for line in comparison[1:] for f in line.facts)
+            stated = (f for line in comparison for f in line.facts)
             facts = list(dict.fromkeys(_fact(f, self.facts.label(f.predicate)) for f in stated))
         else:
             lines = [self._line(reading, best, scored, book)]
@@ -324,17 +326,35 @@ class QuestionAnswerer:
 
     def _comparison(self, reading: Reading, best: int) -> list[Line]:
         """How two entities of one kind differ by their facts, when the question asks it and
-        the chosen answer does not compare them itself."""
+        the chosen answer does not compare them itself. The second may come from the
+        conversation (« Quelle différence avec KVM ? » after a question on Xen)."""
         analysis = reading.analysis
-        named = list(dict.fromkeys(analysis.own))
-        if len(named) != 2 or named[0].type != named[1].type:
-            return []
         if not asks_difference(analysis.question):
             return []
-        quoted = {e.id for e in self.linker.link_exact(reading.text(best))}
-        if {e.id for e in named} <= quoted:
+        named = list(dict.fromkeys(analysis.own))
+        if len(named) == 1:
+            same_kind = [e for e in analysis.context_entities if e.type == named[0].type]
+            named += [e for e in same_kind if e not in named][:1]
+        if len(named) != 2 or named[0].type != named[1].type:
             return []
-        return compare(named[0], named[1], self.facts, self.linker.entities)
+        if self._compares_itself(reading.text(best), named):
+            return []
+        properties = [r for r in analysis.relations if r != DEFINITION]
+        asked = [r for r in properties if r in self.facts.scales]
+        if properties and not asked:  # asked about a property nothing else shares
+            return []
+        return compare((named[0], named[1]), self.facts, self.linker.entities, asked)
+
+    def _compares_itself(self, text: str, named: list[LinkedEntity]) -> bool:
+        """Whether one sentence of the text names both entities and no third of their kind:
+        the course's own comparison, quoted rather than rebuilt."""
+        ids = {e.id for e in named}
+        for start, end in sentence_spans(text):
+            found = self.linker.link_exact(text[start:end])
+            kind = {e.id for e in found if e.type == named[0].type}
+            if kind == ids:
+                return True
+        return False
 
     def _compared(self, line: Line, score: float, book: CitationBook) -> str:
         spans = self._source_spans(list(dict.fromkeys(f.source for f in line.facts)))

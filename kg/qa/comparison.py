@@ -1,10 +1,11 @@
 """A comparison of two things of one kind by the graph's facts: the difference first,
-then each side.
+then each side, then what they share.
 
 Used when a question asks how two entities of one class differ and the course does
 not compare them itself in one sentence (then that sentence is quoted). They are
 compared on the properties whose values several entities share (a licence, a mode,
-a type): a scale both can be placed on.
+a type): a scale both can be placed on; on the properties the question names, when
+it names some.
 """
 
 import re
@@ -16,13 +17,16 @@ from kg.qa.wording import capitalise, enumerate_fr, noun
 from kg.text import normalise
 
 _ASKS_DIFFERENCE = re.compile(
-    r"\b(?:differen\w*|differe\w*|distingu\w*|compar\w*|versus|vs)\b|\bpar rapport (?:a|au|aux)\b"
+    r"\b(?:dif+[eé]?ren\w*|dif+er\w*|distingu\w*|distinct\w*|compar\w*|versus|vs)\b"
+    r"|\bpar rapport (?:a|au|aux)\b"
 )
-_MAX_VALUES = 4  # per property and side: the lead must fit a phone's screen
+_MAX_PROPERTIES = 3  # properties per line, at most: the lead must fit a phone's screen
+_MAX_VALUES = 4  # values shown per property and side
 
 
 def asks_difference(question: str) -> bool:
-    """Whether a question asks what sets things apart (« différence », « comparer », « vs »)."""
+    """Whether a question asks what sets things apart (« différence », « comparer », « vs »),
+    misspelt or not."""
     return bool(_ASKS_DIFFERENCE.search(normalise(question)))
 
 
@@ -33,19 +37,20 @@ class Line:
 
 
 def compare(
-    first: LinkedEntity,
-    second: LinkedEntity,
+    pair: tuple[LinkedEntity, LinkedEntity],
     facts: FactIndex,
     entities: dict[str, LinkedEntity],
+    asked: list[str],
 ) -> list[Line]:
-    """The lines of the comparison, the difference first; none when the two are placed
-    alike on every scale they share."""
-    own = [_scaled_facts(entity, facts) for entity in (first, second)]
-    common = [p for p in own[0] if p in own[1]]
-    differ = [p for p in common if _values(own[0][p]) != _values(own[1][p])]
+    """The lines of the comparison, the difference first; none when the two are placed alike
+    on every scale they share (or on every asked one: ``asked`` are the properties the
+    question names)."""
+    own = [_scaled_facts(entity, facts) for entity in pair]
+    common = [p for p in own[0] if p in own[1] and (p in asked or not asked)]
+    differ = [p for p in common if _values(own[0][p]) != _values(own[1][p])][:_MAX_PROPERTIES]
     if not differ:
         return []
-    names = [noun(first), noun(second)]
+    names = [noun(entity) for entity in pair]
     labels = enumerate_fr([f"leur {facts.label(p)}" for p in differ])
     lines = [
         Line(
@@ -53,16 +58,30 @@ def compare(
             [f for side in own for p in differ for f in side[p]],
         )
     ]
-    for name, side in zip(names, own, strict=True):
-        parts = [f"{_listed(side[p], entities)} ({facts.label(p)})" for p in differ]
+    for name, side, other in ((names[0], own[0], own[1]), (names[1], own[1], own[0])):
+        alone = {p: [f for f in side[p] if f.object_label not in _values(other[p])] for p in differ}
+        parts = [f"{_listed(alone[p], entities)} ({facts.label(p)})" for p in differ if alone[p]]
+        if parts:
+            lines.append(
+                Line(
+                    f"{capitalise(name)} : {' ; '.join(parts)}.",
+                    [f for p in differ for f in alone[p]],
+                )
+            )
+    shared = {
+        p: [
+            f
+            for f in own[0][p] + own[1][p]
+            if f.object_label in _values(own[0][p]) & _values(own[1][p])
+        ]
+        for p in common
+    }
+    in_common = [p for p in differ if shared[p]] + [p for p in common if p not in differ]
+    in_common = [p for p in in_common if shared[p]][:_MAX_PROPERTIES]
+    parts = [f"{_listed(shared[p], entities)} ({facts.label(p)})" for p in in_common]
+    if parts:
         lines.append(
-            Line(f"{capitalise(name)} : {' ; '.join(parts)}.", [f for p in differ for f in side[p]])
-        )
-    alike = [p for p in common if p not in differ]
-    if alike:
-        parts = [f"{_listed(own[0][p], entities)} ({facts.label(p)})" for p in alike]
-        lines.append(
-            Line(f"En commun : {' ; '.join(parts)}.", [f for p in alike for f in own[0][p]])
+            Line(f"En commun : {' ; '.join(parts)}.", [f for p in in_common for f in shared[p]])
         )
     return lines
 
@@ -83,8 +102,9 @@ def _listed(facts: list[GraphFact], entities: dict[str, LinkedEntity]) -> str:
     """The values, common nouns with their article (« la paravirtualisation »), names as
     they are; a long list cut short."""
     values = sorted(
-        {noun(entities[f.object]) if f.object in entities else f.object_label for f in facts}
+        {noun(entities[f.object]) if f.object in entities else f.object_label for f in facts},
+        key=str.casefold,
     )
     if len(values) > _MAX_VALUES:
-        return ", ".join(values[:_MAX_VALUES]) + "…"
+        return ", ".join(values[:_MAX_VALUES]) + ", etc."
     return enumerate_fr(values)

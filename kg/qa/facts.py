@@ -105,12 +105,11 @@ class FactIndex:
         # A property some of whose values several entities share (a licence, an installation
         # mode) is a scale things can be compared on; one whose every value belongs to one
         # entity alone (a definition, a developer) is not.
-        self.scales = frozenset(
-            fact.predicate
-            for value, facts in self._incoming.items()
-            for fact in facts
-            if len({f.subject for f in facts if f.predicate == fact.predicate}) > 1
-        )
+        holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for target, pointing in self._incoming.items():
+            for fact in pointing:
+                holders[(fact.predicate, target)].add(fact.subject)
+        self.scales = frozenset(p for (p, _), subjects in holders.items() if len(subjects) > 1)
         labels: dict[str, str] = {}
         inverse: dict[str, str] = {}
         patterns: dict[str, str] = {}

@@ -438,10 +438,39 @@ def test_a_comparison_leads_with_the_difference_then_each_side(
     lines = answer.answer.splitlines()
     assert lead(lines[0]).startswith(f"{first} et {second} diffèrent par leur"), answer.answer
     assert difference in lead(lines[0])
-    assert lines[1].startswith(f"{first} :") and lines[2].startswith(f"{second} :")
+    assert all(line.startswith((f"{first} :", f"{second} :", "En commun :")) for line in lines[1:])
     assert len(lines) <= 4 and all(re.search(r"\[\d+\]$", line) for line in lines)
     assert {f.subject for f in answer.facts} == {first, second}
     assert len(answer.facts) == len(set(answer.facts)), "a fact listed twice"
+
+
+def test_a_value_both_share_is_in_common_not_a_difference(kb):
+    lines = _answers(kb, "Xen vs KVM, quelles différences ?").answer.splitlines()
+    xen = next(line for line in lines if line.startswith("Xen :"))
+    common = next(line for line in lines if line.startswith("En commun :"))
+    x86 = re.compile(r"\bx86\b(?!_)")  # not x86_64
+    assert x86.search(common) and not x86.search(xen), lines
+
+
+@pytest.mark.parametrize(
+    ("history", "question"),
+    [
+        ([], "quel est la diference entre xen et bochs"),  # misspelt, no accents
+        (["Parle-moi de Xen."], "Quelle différence avec Bochs ?"),  # the other side from before
+    ],
+)
+def test_comparisons_are_made_however_they_are_asked(kb, history, question):
+    messages: list[Message] = []
+    for turn in history:
+        messages += [Message("user", turn), Message("assistant", kb.ask(turn).answer)]
+    answer = _answers(kb, question, messages)
+    assert "diffèrent par" in lead(answer.answer), answer.answer
+
+
+def test_a_comparison_on_a_named_property_keeps_to_it(kb):
+    answer = _answers(kb, "QEMU et LGuest, quelle différence de licence ?")
+    assert "diffèrent par leur licence." in lead(answer.answer), answer.answer
+    assert "mode d'installation" not in answer.answer
 
 
 @pytest.mark.parametrize(
@@ -478,6 +507,7 @@ def test_only_properties_whose_values_are_shared_are_scales(kb):
         ("On peut faire tourner Linux dessus ?", True),
         ("Et sa licence, c'est la GPL ?", True),
         ("Et KVM, il s'installe comment ?", False),  # names its own subject
+        ("Qu'est-ce que ça veut dire, KVM ?", False),  # « ça », but a new product named
         ("Quelle est la licence de QEMU ?", False),
     ],
 )
