@@ -107,6 +107,7 @@ _MAX_REMEMBERED = 100_000
 _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
 _ELISION_ACCENTED = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _WORD_ACCENTED = re.compile(r"\w+(?:[._/\-]\w+)*")
+_APOSTROPHE_WORD = re.compile(r"\w+'\w+")
 FOLDED_PREFIX = "~"
 STEM_PREFIX = "§"
 
@@ -135,6 +136,11 @@ def lemma_keys(lemma: str) -> tuple[str, ...]:
 def lookup_key(lemma: str) -> str:
     """The key a question's lemma is looked up under (see :func:`lemma_keys`)."""
     return lemma if has_accents(lemma) else FOLDED_PREFIX + lemma
+
+
+def _one_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return word.replace("'", "") if simplemma.is_known(word, lang="fr") else word
 
 
 class FrenchAnalyser:
@@ -190,6 +196,8 @@ class FrenchAnalyser:
     def words(self, text: str) -> list[tuple[str, str]]:
         """Each content word of a text as (lemma, the word as written, lower-cased)."""
         lowered = _ELISION_ACCENTED.sub("", text.translate(_APOSTROPHES).lower())
+        # A word written with an apostrophe is one word (« aujourd'hui »), not an elision.
+        lowered = _APOSTROPHE_WORD.sub(_one_word, lowered)
         found: list[tuple[str, str]] = []
         for token in _WORD_ACCENTED.findall(lowered):
             folded = fold_accents(token)

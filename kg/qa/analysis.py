@@ -72,6 +72,11 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 _POINTS_BACK = re.compile(
     r"\b(?:ca|cela|dessus|dedans|celui-ci|celle-ci|ceux-ci|sa|son|ses|leur|leurs)\b"
 )
+# « A ou B ? »: the answers a question offers to choose from are the words around its last
+# « ou » (not « où »), each within its clause.
+_OR = re.compile(r"\s+ou(?:\s+bien)?\s+")
+_CLAUSE_BREAK = re.compile(r"[,;:?!()]|\b(?:c'?est|est|sont|il|elle|ils|elles)\b")
+_OPTION_WORDS = 4
 _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|lequel)\b")
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
@@ -94,6 +99,7 @@ class Analysis:
     classes: list[str]
     relations: list[str]
     context_entities: list[LinkedEntity] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)  # the answers it offers, if any
     context: str = ""  # the earlier user turn a follow-up is read with
     previous_answer: str = ""  # the assistant's last answer in the conversation
 
@@ -128,6 +134,16 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+def alternatives(question: str) -> list[str]:
+    """The answers a question offers to choose from (« hébergé ou bare metal ? »)."""
+    parts = _OR.split(without_course_references(question).lower().replace("’", "'"))
+    if len(parts) < 2:
+        return []
+    before = _CLAUSE_BREAK.split(parts[-2])[-1].split()[-_OPTION_WORDS:]
+    after = _CLAUSE_BREAK.split(parts[-1])[0].split()[:_OPTION_WORDS]
+    return [" ".join(before), " ".join(after)] if before and after else []
+
+
 def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[LinkedEntity]:
     """The specific entities of the latest exchange that named any: the user's turn first,
     then the answer (a follow-up may be about what the answer named)."""
@@ -153,6 +169,7 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
     ):
         kind = AnswerType.OTHER
     analysis = Analysis(question, kind, links.entities, links.classes, links.relations)
+    analysis.alternatives = alternatives(question)
     if history:
         analysis.context_entities = [
             e for e in _earlier_entities(linker, history) if e not in links.entities

@@ -47,8 +47,16 @@ from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sentence_spans
 
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
-_NAME = re.compile(r"\w+(?:[.\-/+]\w+)*")
+_NAME = re.compile(r"\w+(?:['’]\w+)*(?:[.\-/+]\w+)*")
+_APOSTROPHE = re.compile(r"['’]")
 _MAX_UNKNOWN_NAMES = 2
+# Words that ask about the time of asking. A course is written once: what is current, latest
+# or new today is beyond it, whatever it says of the same things then.
+_ABOUT_NOW = re.compile(
+    r"\b(?:actuel\w*|aujourd'?hui|maintenant|de nos jours|en ce moment|derni\w+ versions?"
+    r"|current\w*|latest|today|nowadays)\b"
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
 _SUPPORT_GAP = math.log(2)
 
@@ -111,6 +119,10 @@ class Reading:
             )
             signals["best_score"] = float(ordered[0])
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
+            # A property the graph states of a thing is taken as current (« sa licence
+            # actuelle »): the less the answer is such a property named by the question, the
+            # more a question about the present is beyond the course.
+            signals["about_now"] *= 1.0 - self.candidates[best].features.get("relation", 0.0)
         confidence = model.probability([signals[name] for name in CONFIDENCE_FEATURES])
         return Scored(scores, best, signals, confidence)
 
@@ -140,6 +152,8 @@ class QuestionAnswerer:
         self.facts = facts
         self.model = model
         self.slides = {p.id: p.slide for p in passages.values()}
+        years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
+        self.course_year = max(years, default=0)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
         )
@@ -272,6 +286,7 @@ class QuestionAnswerer:
             "unknown_names": float(min(self._unknown_names(analysis.question), _MAX_UNKNOWN_NAMES)),
             "entity": float(bool(analysis.specific)),
             "dense_top": max((s for _, s in found.dense), default=0.0),
+            "about_now": float(self._about_now(analysis.question)),
         }
         return Reading(analysis, hits, candidates, matrix, texts_out, signals, coverage)
 
@@ -416,6 +431,13 @@ class QuestionAnswerer:
 
     # ------------------------------------------------------------------ decide
 
+    def _about_now(self, question: str) -> bool:
+        """Whether the question asks about the present: what is current or latest, or a year
+        after the course's last."""
+        folded = normalise(question)
+        later = any(int(y) > self.course_year for y in _YEAR.findall(folded))
+        return later or bool(_ABOUT_NOW.search(folded))
+
     def _unknown_names(self, question: str) -> int:
         """Words of the question the course never uses that are not ordinary words either:
         names of things the course does not cover ("Kubernetes", "virsh", "vSphere")."""
@@ -496,10 +518,14 @@ def _is_ordinary_word(word: str) -> bool:
 
 def _words(text: str) -> list[tuple[int, str]]:
     """The words of a text with their rank; hyphenated words of letters give their parts
-    (« présente-moi », « peut-on »), identifiers stay whole (« x86_64 », « 2.6.20 »)."""
+    (« présente-moi », « peut-on »), so do elisions (« l'hyperviseur ») but not words
+    written with an apostrophe (« aujourd'hui »); identifiers stay whole (« x86_64 »)."""
     found = []
     for position, match in enumerate(_NAME.finditer(text)):
         word = match.group()
+        if _APOSTROPHE.search(word) and not simplemma.is_known(word, lang="fr"):
+            found += [(position, part) for part in _APOSTROPHE.split(word)]
+            continue
         parts = word.split("-")
         if len(parts) > 1 and all(part.isalpha() for part in parts):
             found += [(position, part) for part in parts]

@@ -66,6 +66,7 @@ FEATURES = (
     "relation",
     "gloss",
     "definition",
+    "choice",
 )
 PASSAGES_READ = 6
 # French words of one family share their first letters where their stems part
@@ -86,6 +87,10 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 _LENGTH_SCALE = math.log(60)
 _MIN_CORRECTED = 5
 _LONG_WORD = 8
+# An offered answer's word that a quarter of the course shares tells the offers apart from
+# nothing (« virtualization » in « full virtualization ou paravirtualization »).
+_COMMON_SHARE = 0.25
+_FAMILY_MIN = 4
 _MAX_CORRECTIONS = 50_000
 
 
@@ -140,6 +145,14 @@ class Candidate:
         return len(self.values) >= 2 or (self.unit is not None and bool(self.unit.items))
 
 
+@dataclass(frozen=True)
+class Option:
+    """One answer a question offers to choose from: the entities it names, its word stems."""
+
+    entities: frozenset[str]
+    stems: frozenset[str]
+
+
 @dataclass
 class QuestionProfile:
     keys: list[str]  # lookup keys of the question's content lemmas
@@ -156,6 +169,8 @@ class QuestionProfile:
     classes: frozenset[str]  # local names of the classes it names
     acronyms: frozenset[str]
     similarities: Vectors  # the question's cosine with every unit
+    options: list[Option] = field(default_factory=list)  # the answers it offers to choose
+    subject: frozenset[str] = frozenset()  # what it asks about, beyond the answers it offers
 
     def with_stems(self) -> "QuestionProfile":
         """The same question, every word allowed to match by its stem."""
@@ -221,6 +236,12 @@ class CandidateReader:
         self.passage_keys = {
             p.id: analyser.lemma_set(f"{p.title}\n{p.text}") for p in passages.values()
         }
+        families: Counter[str] = Counter()
+        for profile in self.profiles:
+            families.update({stem[:_FAMILY_PREFIX] for stem in profile.stems})
+        self._common_families = frozenset(
+            family for family, n in families.items() if n > _COMMON_SHARE * count
+        )
         self._words = sorted(
             k[1:] for k in self.idf if k.startswith(FOLDED_PREFIX) and k[1:].isalpha()
         )
@@ -310,6 +331,8 @@ class CandidateReader:
         )
         context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
         stems_of_topic = frozenset(self.analyser.tokens(analysis.topic))
+        options = self._options(analysis.alternatives)
+        offered = {e for option in options for e in option.entities}
         return QuestionProfile(
             keys=keys,
             alternates=alternates,
@@ -325,7 +348,35 @@ class CandidateReader:
             classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
             acronyms=frozenset(_ACRONYM.findall(analysis.question)),
             similarities=self.unit_vectors @ vector,
+            options=options,
+            subject=frozenset(
+                e.id for e in [*specific, *analysis.context_entities] if e.id not in offered
+            ),
         )
+
+    def _options(self, alternatives: list[str]) -> list[Option]:
+        """The two answers « A ou B » offers. They are parallel: when B names an entity, A is
+        the entity of B's kind before « ou »; otherwise A is as many words as B, the last ones
+        before « ou »."""
+        if not alternatives:
+            return []
+        before, after = alternatives
+        second = self.linker.link(after)
+        stems = self._distinctive_stems(after)
+        kinds = {e.type for e in second}
+        first = [e for e in self.linker.link(before) if e.type in kinds]
+        if first:
+            first_option = Option(frozenset(e.id for e in first), frozenset())
+        else:
+            words = self._distinctive_stems(before)[-max(len(stems), 1) :]
+            first_option = Option(frozenset(), frozenset(words))
+        return [first_option, Option(frozenset(e.id for e in second), frozenset(stems))]
+
+    def _distinctive_stems(self, text: str) -> list[str]:
+        """The stems of a text's words, but those of families a quarter of the course uses."""
+        return [
+            s for s in self.analyser.tokens(text) if s[:_FAMILY_PREFIX] not in self._common_families
+        ]
 
     # ------------------------------------------------------------------ candidates
 
@@ -536,7 +587,28 @@ class CandidateReader:
             "relation": relation,
             "gloss": flags["gloss"],
             "definition": flags["definition"],
+            "choice": self._chooses(candidate, question, stems, entities),
         }
+
+    def _chooses(
+        self,
+        candidate: Candidate,
+        question: QuestionProfile,
+        stems: frozenset[str],
+        entities: frozenset[str],
+    ) -> float:
+        """Whether the candidate gives one of the answers the question offers to choose from,
+        about what the question asks of."""
+        if not question.options or (question.subject and not question.subject & entities):
+            return 0.0
+        stems = stems.union(*(self.analyser.term_set(v) for v in candidate.values))
+        return float(
+            any(
+                option.entities & entities
+                or any(_same_family(o, t) for o in option.stems for t in stems)
+                for option in question.options
+            )
+        )
 
     def _relation(self, question: QuestionProfile, wording: PropertyWording) -> float:
         """How well the question's words name a property: the best of its label, synonyms and
@@ -644,6 +716,15 @@ class CandidateReader:
         return candidate.unit is not None and any(
             candidate.unit in self._definition_units.get(entity, ()) for entity in question.entities
         )
+
+
+def _same_family(first: str, second: str) -> bool:
+    """Whether two stems share a word family: the same first letters, or a short stem that
+    begins the other (« emul » and « emulator »)."""
+    if min(len(first), len(second)) >= _FAMILY_PREFIX:
+        return first[:_FAMILY_PREFIX] == second[:_FAMILY_PREFIX]
+    short, long = sorted((first, second), key=len)
+    return len(short) >= _FAMILY_MIN and long.startswith(short)
 
 
 def family_prefixes(stems: frozenset[str]) -> frozenset[str]:

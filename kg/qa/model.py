@@ -35,6 +35,7 @@ CONFIDENCE_FEATURES = (
     "entity",
     "dense_top",
     "fact",
+    "about_now",
 )
 Matrix = npt.NDArray[np.float64]
 

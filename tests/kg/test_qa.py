@@ -9,7 +9,7 @@ import pytest
 
 from kg.kb import KnowledgeBase
 from kg.qa import DECLINED, Level, Message, Reply
-from kg.qa.analysis import AnswerType, analyse, answer_type
+from kg.qa.analysis import AnswerType, alternatives, analyse, answer_type
 from kg.qa.candidates import family_prefixes
 from kg.qa.model import ModelError, QAModel
 from kg.text import normalise, without_course_references
@@ -89,6 +89,36 @@ def test_a_definition_question_that_names_a_property_asks_for_that_property(kb):
 )
 def test_references_to_the_course_itself_are_not_what_is_asked(question, topic):
     assert without_course_references(question).replace(" ,", "").strip(" ,") == topic.strip()
+
+
+@pytest.mark.parametrize(
+    ("question", "offered"),
+    [
+        (
+            "OpenVZ, c'est du cloisonnement ou de l'émulation ?",
+            ["du cloisonnement", "de l'émulation"],
+        ),
+        ("Wine est libre ou bien propriétaire ?", ["libre", "propriétaire"]),
+        ("Où s'installe Xen ?", []),
+        ("Par où commence l'historique ?", []),
+    ],
+)
+def test_the_answers_a_question_offers_are_read_around_its_last_or(question, offered):
+    assert alternatives(question) == offered
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("KVM s'installe en mode hébergé ou bare metal ?", "bare metal"),
+        ("User Mode Linux tourne en hébergé ou en bare metal ?", "heberge"),
+        ("OpenVZ, c'est du cloisonnement ou de la virtualisation complète ?", "cloisonnement"),
+        ("LGuest utilise la paravirtualisation ou l'émulation ?", "paravirtualisation"),
+        ("Solaris Containers est sous GPL ou CDDL ?", "cddl"),
+    ],
+)
+def test_a_question_that_offers_answers_gets_the_one_the_course_gives(kb, question, expected):
+    assert expected in folded(lead(_answers(kb, question).answer)), question
 
 
 def _answers(kb, question: str, history: list[Message] | None = None):
@@ -264,6 +294,34 @@ def test_questions_about_what_the_course_does_not_cover_are_declined(kb, questio
     assert answer.reply == Reply.DECLINED and len(answer.suggestions) == 2
     assert answer.citations == [] and answer.facts == []
     assert answer.closest and answer.confidence < kb.answerer.model.decline_below
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quelle est la dernière version de Xen ?",
+        "Combien de personnes utilisent OpenVZ aujourd'hui ?",
+        "Qui maintient Bochs en ce moment ?",
+        "Que devient LGuest en 2025 ?",
+        "Quel est le prix actuel d'une licence VMware ?",
+    ],
+)
+def test_what_is_current_today_is_beyond_the_course(kb, question):
+    """A course is written once: the latest version, today's users or a later year are not
+    in it, even about the things it names."""
+    assert kb.ask(question).abstained, question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quelle est la licence actuelle de Xen ?", "gpl"),
+        ("Aujourd'hui, QEMU est sous quelle licence ?", "gpl"),
+    ],
+)
+def test_what_the_graph_states_of_a_thing_is_still_answered_as_current(kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.abstained and expected in folded(answer.answer), (question, answer.answer)
 
 
 def test_the_wine_contradiction_shows_both_licences_and_their_slides(kb):

@@ -19,6 +19,11 @@ def test_elisions_are_removed(analyser):
     assert analyser.tokens("qu'il s'exécute") == analyser.tokens("il exécute")
 
 
+def test_a_word_written_with_an_apostrophe_stays_one_word(analyser):
+    words = [word for _, word in analyser.words("Aujourd’hui, quelqu'un parle d'hyperviseur")]
+    assert words == ["aujourdhui", "quelquun", "parle", "hyperviseur"]
+
+
 def test_accents_and_plurals_meet(analyser):
     assert analyser.tokens("Systèmes invités") == analyser.tokens("systeme invite")
     assert analyser.tokens("hyperviseurs") == analyser.tokens("hyperviseur")
