@@ -107,7 +107,7 @@ _MAX_REMEMBERED = 100_000
 _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
 _ELISION_ACCENTED = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _WORD_ACCENTED = re.compile(r"\w+(?:[._/\-]\w+)*")
-_APOSTROPHE_WORD = re.compile(r"\w+'\w+")
+_APOSTROPHE_WORD = re.compile(r"\b\w+'\w+")
 FOLDED_PREFIX = "~"
 STEM_PREFIX = "§"
 

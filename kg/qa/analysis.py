@@ -72,10 +72,10 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 _POINTS_BACK = re.compile(
     r"\b(?:ca|cela|dessus|dedans|celui-ci|celle-ci|ceux-ci|sa|son|ses|leur|leurs)\b"
 )
-# « A ou B ? »: the answers a question offers to choose from are the words around its last
+# « A, B ou C ? »: the answers a question offers to choose from are the words around each
 # « ou » (not « où »), each within its clause.
-_OR = re.compile(r"\s+ou(?:\s+bien)?\s+")
-_CLAUSE_BREAK = re.compile(r"[,;:?!()]|\b(?:c'?est|est|sont|il|elle|ils|elles)\b")
+_OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
+_CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
 _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|lequel)\b")
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
@@ -136,12 +136,14 @@ def answer_type(question: str) -> AnswerType:
 
 def alternatives(question: str) -> list[str]:
     """The answers a question offers to choose from (« hébergé ou bare metal ? »)."""
-    parts = _OR.split(without_course_references(question).lower().replace("’", "'"))
+    parts = _OR.split(without_course_references(question).lower())
     if len(parts) < 2:
         return []
-    before = _CLAUSE_BREAK.split(parts[-2])[-1].split()[-_OPTION_WORDS:]
-    after = _CLAUSE_BREAK.split(parts[-1])[0].split()[:_OPTION_WORDS]
-    return [" ".join(before), " ".join(after)] if before and after else []
+    first = _CLAUSE_BREAK.split(parts[0])[-1].split()[-_OPTION_WORDS:]
+    middle = [part.split()[:_OPTION_WORDS] for part in parts[1:-1]]
+    last = _CLAUSE_BREAK.split(parts[-1])[0].split()[:_OPTION_WORDS]
+    options = [first, *middle, last]
+    return [" ".join(words) for words in options] if all(options) else []
 
 
 def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[LinkedEntity]:

@@ -49,6 +49,7 @@ from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sent
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
 _NAME = re.compile(r"\w+(?:['’]\w+)*(?:[.\-/+]\w+)*")
 _APOSTROPHE = re.compile(r"['’]")
+_ELIDED = re.compile(r"(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
 _MAX_UNKNOWN_NAMES = 2
 # Words that ask about the time of asking. A course is written once: what is current, latest
 # or new today is beyond it, whatever it says of the same things then.
@@ -523,8 +524,14 @@ def _words(text: str) -> list[tuple[int, str]]:
     found = []
     for position, match in enumerate(_NAME.finditer(text)):
         word = match.group()
-        if _APOSTROPHE.search(word) and not simplemma.is_known(word, lang="fr"):
-            found += [(position, part) for part in _APOSTROPHE.split(word)]
+        if _APOSTROPHE.search(word):
+            word = _APOSTROPHE.sub("'", word)
+            # An elision is its own word; what remains may be one written with an apostrophe
+            # (« d'aujourd'hui »).
+            elided, _, rest = word.partition("'") if _ELIDED.match(word) else ("", "", word)
+            known = simplemma.is_known(rest, lang="fr")
+            pieces = [rest] if known else _APOSTROPHE.split(rest)
+            found += [(position, part) for part in [elided, *pieces] if part]
             continue
         parts = word.split("-")
         if len(parts) > 1 and all(part.isalpha() for part in parts):

@@ -355,22 +355,22 @@ class CandidateReader:
         )
 
     def _options(self, alternatives: list[str]) -> list[Option]:
-        """The two answers « A ou B » offers. They are parallel: when B names an entity, A is
-        the entity of B's kind before « ou »; otherwise A is as many words as B, the last ones
-        before « ou »."""
+        """The answers « A ou B » offers. They are parallel: when B names an entity, A is the
+        entity of B's kind before « ou »; otherwise A is as many of the last stems before
+        « ou » as B has. Offers without a word that tells them apart are no choice (« par ou
+        passe… », « où » typed without its accent)."""
         if not alternatives:
             return []
-        before, after = alternatives
-        second = self.linker.link(after)
+        *before, after = alternatives
+        last = self.linker.link(after)
         stems = self._distinctive_stems(after)
-        kinds = {e.type for e in second}
-        first = [e for e in self.linker.link(before) if e.type in kinds]
-        if first:
-            first_option = Option(frozenset(e.id for e in first), frozenset())
-        else:
-            words = self._distinctive_stems(before)[-max(len(stems), 1) :]
-            first_option = Option(frozenset(), frozenset(words))
-        return [first_option, Option(frozenset(e.id for e in second), frozenset(stems))]
+        options = []
+        for text in before:
+            named = [e for e in self.linker.link(text) if e.type in {e.type for e in last}]
+            words = [] if named else self._distinctive_stems(text)[-max(len(stems), 1) :]
+            options.append(Option(frozenset(e.id for e in named), frozenset(words)))
+        options.append(Option(frozenset(e.id for e in last), frozenset(stems)))
+        return options if all(o.entities or o.stems for o in options) else []
 
     def _distinctive_stems(self, text: str) -> list[str]:
         """The stems of a text's words, but those of families a quarter of the course uses."""
@@ -721,6 +721,8 @@ class CandidateReader:
 def _same_family(first: str, second: str) -> bool:
     """Whether two stems share a word family: the same first letters, or a short stem that
     begins the other (« emul » and « emulator »)."""
+    if first == second:
+        return True
     if min(len(first), len(second)) >= _FAMILY_PREFIX:
         return first[:_FAMILY_PREFIX] == second[:_FAMILY_PREFIX]
     short, long = sorted((first, second), key=len)

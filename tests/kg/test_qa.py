@@ -98,12 +98,13 @@ def test_references_to_the_course_itself_are_not_what_is_asked(question, topic):
             "OpenVZ, c'est du cloisonnement ou de l'émulation ?",
             ["du cloisonnement", "de l'émulation"],
         ),
-        ("Wine est libre ou bien propriétaire ?", ["libre", "propriétaire"]),
+        ("Wine est libre, ou bien propriétaire ?", ["libre", "propriétaire"]),
+        ("Pour Bochs, c'est Xen ou KVM ou QEMU ?", ["xen", "kvm", "qemu"]),
         ("Où s'installe Xen ?", []),
         ("Par où commence l'historique ?", []),
     ],
 )
-def test_the_answers_a_question_offers_are_read_around_its_last_or(question, offered):
+def test_the_answers_a_question_offers_are_read_around_each_or(question, offered):
     assert alternatives(question) == offered
 
 
