@@ -24,6 +24,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,23 +36,26 @@ from kg.config import Settings
 from kg.corpus import Passage
 from kg.embed import EmbeddingBackend
 from kg.kb import KnowledgeBase
-from kg.search import FusionConfig, Searcher, SearchMode
+from kg.search import RETRIEVAL_MODES, FusionConfig, Searcher, SearchMode
 from kg.search.dense import VectorIndex, embedding_text
 from kg.search.lexical import LexicalIndex
 from kg.text import FrenchAnalyser, sentences
 
 
 def time_queries(
-    searcher: Searcher, queries: list[str], mode: SearchMode, repeat: int
+    search: Callable[[str, int, SearchMode], object],
+    queries: list[str],
+    mode: SearchMode,
+    repeat: int,
 ) -> dict[str, Any]:
     for query in queries[:5]:
-        searcher.search(query, 5, mode)
+        search(query, 5, mode)
     latencies = []
     started = time.perf_counter()
     for _ in range(repeat):
         for query in queries:
             t0 = time.perf_counter()
-            searcher.search(query, 5, mode)
+            search(query, 5, mode)
             latencies.append(1000 * (time.perf_counter() - t0))
     elapsed = time.perf_counter() - started
     return {
@@ -155,7 +159,7 @@ def main() -> None:
         f"faiss {1000 * vector_build:.2f} ms\n"
     )
     rows = [
-        {"mode": mode.value, **time_queries(kb.searcher, questions, mode, args.repeat)}
+        {"mode": mode.value, **time_queries(kb.search, questions, mode, args.repeat)}
         for mode in SearchMode
     ]
     print(table(rows, ["mode", "median_ms", "p95_ms", "qps"]))
@@ -176,7 +180,9 @@ def main() -> None:
         faiss_seconds = time.perf_counter() - started
         vector_mib = rss_mib() - before
         searcher = Searcher(passages, lexical, index, kb.searcher.embedder, None, FusionConfig())
-        timing = {mode: time_queries(searcher, questions, mode, 1) for mode in SearchMode}
+        timing = {
+            mode: time_queries(searcher.search, questions, mode, 1) for mode in RETRIEVAL_MODES
+        }
         scale_rows.append(
             {
                 "passages": size,

@@ -132,8 +132,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         by_set.setdefault(name, []).append(record)
     qa_rows = [evaluation.qa_scores(f"dev + more, {args.folds}-fold", result.records)]
     qa_rows += [evaluation.qa_scores(name, records) for name, records in sorted(by_set.items())]
+    cross_validated = f"dev + more, {args.folds}-fold"
     retrieval = [
-        evaluation.retrieval_scores(f"dev + more, {args.folds}-fold", "hybrid", result.search_ranks)
+        evaluation.retrieval_scores(cross_validated, "hybrid", result.hybrid_ranks),
+        evaluation.retrieval_scores(cross_validated, "reranked", result.reranked_ranks),
     ]
     found = evaluation.search_candidates(kb.searcher, result.search_questions)
     for mode in (SearchMode.LEXICAL, SearchMode.DENSE):

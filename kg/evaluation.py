@@ -25,7 +25,7 @@ from kg.config import PROJECT_ROOT
 from kg.corpus import Passage
 from kg.qa import Answer, Message
 from kg.qa.model import QAModel
-from kg.search import Candidates, FusionConfig, Searcher, SearchMode
+from kg.search import RETRIEVAL_MODES, Candidates, FusionConfig, Searcher, SearchMode
 from kg.text import normalise
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def evaluate_retrieval(
     found = search_candidates(searcher, usable)
     return [
         retrieval_scores(name, mode.value, evidence_ranks(searcher, usable, found, mode))
-        for mode in SearchMode
+        for mode in RETRIEVAL_MODES
     ]
 
 

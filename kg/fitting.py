@@ -37,6 +37,7 @@ from kg.evaluation import (
     contains_all,
     evidence_ranks,
     folds,
+    rank_of_evidence,
     search_candidates,
 )
 from kg.qa import Message
@@ -332,7 +333,8 @@ def fit_model(
 @dataclass
 class CrossValidation:
     records: list[AnswerRecord]
-    search_ranks: list[int | None]
+    hybrid_ranks: list[int | None]
+    reranked_ranks: list[int | None]  # hybrid, then ordered by the reader
     search_questions: list[Question]
     models: list[QAModel]
 
@@ -351,6 +353,7 @@ def cross_validate(
     found = search_candidates(kb.searcher, questions)
     records: list[AnswerRecord] = []
     ranks: list[int | None] = []
+    reranked: list[int | None] = []
     searched: list[Question] = []
     models = []
     for fold in range(count):
@@ -378,5 +381,12 @@ def cross_validate(
             SearchMode.HYBRID,
             config,
         )
+        for index in with_evidence:
+            question = questions[index]
+            assert question.evidence is not None
+            ranked = kb.answerer.ranked_passages(question.retrieval_query, model)
+            reranked.append(
+                rank_of_evidence([i for i, _ in ranked], kb.searcher.passages, question.evidence)
+            )
         searched += [questions[i] for i in with_evidence]
-    return CrossValidation(records, ranks, searched, models)
+    return CrossValidation(records, ranks, reranked, searched, models)

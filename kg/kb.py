@@ -178,7 +178,10 @@ class KnowledgeBase:
         self.store.close()
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
-        """The ``k`` passages that best answer ``query`` (lexical, dense or hybrid)."""
+        """The ``k`` passages that best answer ``query``: lexical, dense, hybrid (both fused)
+        or reranked (hybrid, then ordered by the answers the reader finds in them)."""
+        if mode == SearchMode.RERANKED:
+            return self.answerer.search(query, k)
         return self.searcher.search(query, k, mode)
 
     def sparql(self, query: str) -> list[Row]:

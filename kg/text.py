@@ -104,6 +104,21 @@ FRENCH_STOP_WORDS = frozenset(
 
 
 _MAX_REMEMBERED = 100_000
+# English technical words a French learner types as they are (« hypervisor », « full
+# virtualization »), spelt the French way by their suffix: « hyperviseur », « virtualisation ».
+# Only words no French dictionary knows are respelt; the result has no accents, so it is
+# looked up as a word typed without them.
+_ENGLISH_SUFFIXES = re.compile(r"(?<=\w{4})(ization|izations|or|ors|ity|ities|ism|isms)$")
+_FRENCH_SUFFIXES = {
+    "ization": "isation",
+    "izations": "isations",
+    "or": "eur",
+    "ors": "eurs",
+    "ity": "ite",
+    "ities": "ites",
+    "ism": "isme",
+    "isms": "ismes",
+}
 _PRONOUNS = frozenset({"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "t"})
 _ELISION_ACCENTED = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _WORD_ACCENTED = re.compile(r"\w+(?:[._/\-]\w+)*")
@@ -136,6 +151,16 @@ def lemma_keys(lemma: str) -> tuple[str, ...]:
 def lookup_key(lemma: str) -> str:
     """The key a question's lemma is looked up under (see :func:`lemma_keys`)."""
     return lemma if has_accents(lemma) else FOLDED_PREFIX + lemma
+
+
+@lru_cache(maxsize=65536)
+def french_spelling(word: str) -> str:
+    """A lower-case English word with a French twin spelt the French way (« emulator » →
+    « emulateur »); any other word as it is."""
+    match = _ENGLISH_SUFFIXES.search(word)
+    if match is None or not word.isalpha() or simplemma.is_known(word, lang="fr"):
+        return word
+    return word[: match.start()] + _FRENCH_SUFFIXES[match.group()]
 
 
 def _one_word(match: re.Match[str]) -> str:
@@ -211,6 +236,7 @@ class FrenchAnalyser:
             elif _IDENTIFIER.search(folded) or not token.isalpha():
                 found.append((token, token))
             else:
+                token = french_spelling(token)
                 found.append((self.lemma(token), token))
         return found
 
@@ -248,7 +274,7 @@ class FrenchAnalyser:
                 pieces = [p for p in re.split(r"[._/\-]", token) if len(p) > 1 and p.isalpha()]
                 terms.extend(self.stem(p) for p in pieces if p not in FRENCH_STOP_WORDS)
             else:
-                terms.append(self.stem(token))
+                terms.append(self.stem(french_spelling(token)))
         return terms
 
 

@@ -47,7 +47,8 @@ def search(
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     mode: SearchMode = SearchMode.HYBRID,
 ) -> Response:
-    """The k passages closest to q (hybrid, lexical or dense)."""
+    """The k passages closest to q: hybrid (lexical and dense fused), lexical, dense, or
+    reranked (hybrid, then the passages holding the likeliest answers first; slower)."""
     kb, settings = _state(request)
     check_question(q, settings, field="q")
     hits = [HitOut.model_validate(asdict(h)) for h in kb.search(q, k, mode)]

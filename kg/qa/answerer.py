@@ -97,6 +97,7 @@ class Reading:
     and answering share. Scoring it with a model is cheap (:meth:`scored`)."""
 
     analysis: Analysis
+    ranked: list[tuple[int, float]]  # the hybrid search's passage indices and scores
     hits: list[Hit]
     candidates: list[Candidate]
     matrix: Matrix  # one row of reader features per candidate
@@ -153,6 +154,7 @@ class QuestionAnswerer:
         self.facts = facts
         self.model = model
         self.slides = {p.id: p.slide for p in passages.values()}
+        self._passage_index = {p.id: i for i, p in enumerate(searcher.passages)}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
@@ -289,7 +291,7 @@ class QuestionAnswerer:
             "dense_top": max((s for _, s in found.dense), default=0.0),
             "about_now": float(self._about_now(analysis.question)),
         }
-        return Reading(analysis, hits, candidates, matrix, texts_out, signals, coverage)
+        return Reading(analysis, ranked, hits, candidates, matrix, texts_out, signals, coverage)
 
     def decide(self, reading: Reading, scored: Scored, model: QAModel | None = None) -> Answer:
         """Answer with the best candidate and its citations, or decline."""
@@ -429,6 +431,36 @@ class QuestionAnswerer:
         if text in lead or lead in text:
             return None
         return runner
+
+    # ------------------------------------------------------------------ search
+
+    def ranked_passages(self, query: str, model: QAModel | None = None) -> list[tuple[int, float]]:
+        """Every passage the hybrid search finds for a query, those holding the reader's
+        candidate answers first, likeliest answer first (scored by that answer's
+        probability), then the others in the search's order (scored 0)."""
+        model = model or self.model
+        reading = self.read(query, [], model.fusion)
+        likeliest: dict[int, float] = {}
+        if reading.candidates:
+            scores = model.reader.scores(reading.matrix)
+            probabilities = np.exp(scores - scores.max())
+            probabilities /= probabilities.sum()
+            for candidate, probability in zip(reading.candidates, probabilities, strict=True):
+                for passage_id in candidate.cited:
+                    index = self._passage_index[passage_id]
+                    likeliest[index] = max(likeliest.get(index, 0.0), float(probability))
+        order = {index: position for position, (index, _) in enumerate(reading.ranked)}
+        read = sorted(likeliest, key=lambda i: (-likeliest[i], order.get(i, len(order))))
+        return [(i, likeliest[i]) for i in read] + [
+            (i, 0.0) for i, _ in reading.ranked if i not in likeliest
+        ]
+
+    def search(self, query: str, k: int = 5, model: QAModel | None = None) -> list[Hit]:
+        """The ``k`` passages that best answer a query (see :meth:`ranked_passages`)."""
+        if not query.strip():
+            return []
+        ranked = self.ranked_passages(query, model)[:k]
+        return [self.searcher.hit(index, score) for index, score in ranked]
 
     # ------------------------------------------------------------------ decide
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 
 import simplemma
 from rapidfuzz import process
@@ -144,6 +145,11 @@ class Candidate:
     def is_list(self) -> bool:
         return len(self.values) >= 2 or (self.unit is not None and bool(self.unit.items))
 
+    @property
+    def cited(self) -> list[str]:
+        """The passages it is cited from: every source of a fact group, or its own."""
+        return [s.passage for s in self.group.sources] if self.group else [self.passage]
+
 
 @dataclass(frozen=True)
 class Option:
@@ -179,6 +185,11 @@ class QuestionProfile:
     @property
     def key_set(self) -> frozenset[str]:
         return frozenset(self.keys)
+
+    @cached_property
+    def named(self) -> frozenset[str]:
+        """Every entity the question or its conversation names."""
+        return self.entities | self.context_entities
 
     def matches(self, key: str, found: frozenset[str]) -> bool:
         """Whether ``found`` holds the question's word ``key`` (or, typed without accents,
@@ -235,6 +246,10 @@ class CandidateReader:
         self.title_keys = {p.id: analyser.lemma_set(p.title) for p in passages.values()}
         self.passage_keys = {
             p.id: analyser.lemma_set(f"{p.title}\n{p.text}") for p in passages.values()
+        }
+        self.label_keys = {
+            entity: frozenset().union(*map(analyser.lemma_set, linker.labels_of(entity)))
+            for entity in linker.entities
         }
         families: Counter[str] = Counter()
         for profile in self.profiles:
@@ -530,7 +545,13 @@ class CandidateReader:
         context = (
             self.title_keys.get(candidate.passage, frozenset()) if candidate.unit else frozenset()
         )
-        overlap = self._share(question.keys, candidate.keys | context, question)
+        found = candidate.keys | context
+        # A thing the question names counts as named whatever label the candidate gives it
+        # (« full virtualization » is « virtualisation complète »).
+        named = entities & question.named
+        if named:
+            found = found.union(*(self.label_keys[e] for e in named if e in self.label_keys))
+        overlap = self._share(question.keys, found, question)
         source = 0.0
         if candidate.kind == CandidateKind.FACTS and profiles:
             source = max(self._share(question.keys, p.keys, question) for p in profiles)
@@ -541,7 +562,7 @@ class CandidateReader:
             if candidate.kind == CandidateKind.UNIT
             else sum(len(v.split()) for v in values)
         )
-        cited = [s.passage for s in group.sources] if group is not None else [candidate.passage]
+        cited = candidate.cited
         relation = 0.0
         if group is not None and group.predicate in self.facts.wording:
             relation = self._relation(question, self.facts.wording[group.predicate])
@@ -598,7 +619,11 @@ class CandidateReader:
         entities: frozenset[str],
     ) -> float:
         """Whether the candidate gives one of the answers the question offers to choose from,
-        about what the question asks of."""
+        about what the question asks of. A fact gives its values, not every word of the
+        sentence or row it was read from."""
+        group = candidate.group
+        if group is not None:
+            entities, stems = frozenset({group.entity, *group.value_ids}), frozenset()
         if not question.options or (question.subject and not question.subject & entities):
             return 0.0
         stems = stems.union(*(self.analyser.term_set(v) for v in candidate.values))
@@ -674,7 +699,9 @@ class CandidateReader:
         if kind == AnswerType.LIST:
             text = candidate.unit.text if candidate.unit is not None else ""
             enumerates = text.count(",") + text.count(" et ") >= 2
-            return candidate.is_list or enumerates, flags
+            # « Quels produits… » asks for a list of products, not a list of anything.
+            of_kind = not question.classes or bool(class_match)
+            return (candidate.is_list or enumerates) and of_kind, flags
         return None, flags
 
     def _glosses(

@@ -19,6 +19,13 @@ class SearchMode(StrEnum):
     HYBRID = "hybrid"
     LEXICAL = "lexical"
     DENSE = "dense"
+    # Hybrid, then ordered by the answers a reader finds in the passages: done by
+    # ``kg.qa`` (see ``KnowledgeBase.search``), not by the searcher.
+    RERANKED = "reranked"
+
+
+# The modes the searcher runs itself.
+RETRIEVAL_MODES = (SearchMode.HYBRID, SearchMode.LEXICAL, SearchMode.DENSE)
 
 
 class Fusion(StrEnum):
@@ -160,6 +167,8 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` best passages for a query."""
+        if mode not in RETRIEVAL_MODES:
+            raise ValueError(f"the searcher does not run {mode} search: see kg.qa")
         if not query.strip():
             return []
         ranked = self.fuse(self.candidates(query, mode), mode)[:k]

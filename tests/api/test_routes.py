@@ -100,6 +100,9 @@ def test_search_follows_the_contract(client):
     assert set(body["hits"][0]) >= {"id", "title", "slide", "text", "score"}
     lexical = client.get("/api/search", params={"q": "kvm-intel", "mode": "lexical", "k": 1}).json()
     assert lexical["mode"] == "lexical" and lexical["hits"][0]["slide"] == 41
+    params = {"q": "nom de projet d'AMD-V", "mode": "reranked", "k": 2}
+    reranked = client.get("/api/search", params=params).json()
+    assert reranked["mode"] == "reranked" and reranked["hits"][0]["slide"] == 40
 
 
 @pytest.mark.parametrize(

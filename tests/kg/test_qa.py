@@ -122,6 +122,23 @@ def test_a_question_that_offers_answers_gets_the_one_the_course_gives(kb, questi
     assert expected in folded(lead(_answers(kb, question).answer)), question
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("C'est quoi un hypervisor ?", "abstraction"),
+        ("Quel autre nom donne-t-on à l'hypervisor ?", "moniteur"),
+        ("La paravirtualization, c'est quoi ?", "modifi"),
+        ("Qu'est-ce que la desktop virtualization ?", "postes de travail"),
+        ("Un emulator peut-il simuler un matériel qui n'existe pas ?", "simule le materiel"),
+        ("Xen fait de la full virtualization ou de la paravirtualization ?", "complete"),
+    ],
+)
+def test_a_question_in_english_technical_words_is_answered_from_the_french_course(
+    kb, question, expected
+):
+    assert expected in folded(lead(_answers(kb, question).answer)), question
+
+
 def _answers(kb, question: str, history: list[Message] | None = None):
     answer = kb.ask(question, history)
     assert not answer.abstained, (question, answer.confidence)

@@ -120,6 +120,30 @@ def test_a_new_embedding_model_rebuilds_the_vectors(tmp_settings):
     assert artifacts.is_current(other)
 
 
+@pytest.mark.parametrize(
+    ("query", "slide"),
+    [
+        ("Quel est le nom de projet d'AMD-V ?", 40),
+        ("Pacifica, c'est le nom de code de quoi ?", 40),
+        ("Qu'apporte la virtualisation aux développeurs ?", 26),
+        ("La virtualisation aide-t-elle les développeurs à tester ?", 26),
+        ("Le noyau Linux intègre KVM depuis quand ?", 41),
+        ("Qui a écrit LGuest ?", 37),
+    ],
+)
+def test_reranked_search_puts_first_the_passage_that_answers(kb, query, slide):
+    hits = kb.search(query, 5, SearchMode.RERANKED)
+    assert hits[0].slide == slide, [(h.slide, h.score) for h in hits]
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+
+
+def test_reranking_is_not_the_searchers_own_mode(kb):
+    with pytest.raises(ValueError):
+        kb.searcher.search("licence de Wine", 3, SearchMode.RERANKED)
+    assert kb.search("   ", 3, SearchMode.RERANKED) == []
+
+
 def test_hybrid_search_on_the_deck(kb):
     hits = kb.search("Quelle licence utilise BSD Jails ?", 3)
     assert hits[0].slide == 33  # the solutions table states the fact

@@ -1,6 +1,6 @@
 import pytest
 
-from kg.text import FrenchAnalyser, normalise, sentences, slugify
+from kg.text import FrenchAnalyser, lookup_key, normalise, sentences, slugify
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,26 @@ def test_elisions_are_removed(analyser):
 def test_a_word_written_with_an_apostrophe_stays_one_word(analyser):
     words = [word for _, word in analyser.words("Aujourd’hui, quelqu'un parle d'hyperviseur")]
     assert words == ["aujourdhui", "quelquun", "parle", "hyperviseur"]
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("hypervisor", "hyperviseur"),
+        ("Emulators", "émulateurs"),
+        ("paravirtualization", "paravirtualisation"),
+        ("processor", "processeur"),
+        ("security", "sécurité"),
+    ],
+)
+def test_an_english_technical_word_meets_its_french_twin(analyser, english, french):
+    assert analyser.tokens(english) == analyser.tokens(french)
+    assert {lookup_key(lemma) for lemma in analyser.lemmas(english)} <= analyser.lemma_set(french)
+
+
+@pytest.mark.parametrize("word", ["trésor", "décor", "castor", "Bochs", "major"])
+def test_french_words_and_names_keep_their_spelling(analyser, word):
+    assert [word for _, word in analyser.words(word)] == [word.lower()]
 
 
 def test_accents_and_plurals_meet(analyser):
