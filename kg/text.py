@@ -108,11 +108,13 @@ _MAX_REMEMBERED = 100_000
 # virtualization »), spelt the French way by their suffix: « hyperviseur », « virtualisation ».
 # Only words no French dictionary knows are respelt; the result has no accents, so it is
 # looked up as a word typed without them.
-_ENGLISH_SUFFIXES = re.compile(r"(?<=\w{4})(ization|izations|or|ors|ity|ities|ism|isms)$")
+_ENGLISH_SUFFIXES = re.compile(
+    r"(?<=\w{4})(?:ization|izations|ity|ities|ism|isms)$|(?<=\w{3}[aiscu][tsc])(?:or|ors)$"
+)
 _FRENCH_SUFFIXES = {
     "ization": "isation",
     "izations": "isations",
-    "or": "eur",
+    "or": "eur",  # after -at, -it, -is, -ss, -ct…: emulator, monitor, hypervisor, processor
     "ors": "eurs",
     "ity": "ite",
     "ities": "ites",

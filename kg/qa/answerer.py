@@ -115,7 +115,7 @@ class Reading:
         else:
             signals.update(self.coverage(best))
             ordered = np.sort(scores)[::-1]
-            signals["probability"] = float(1 / np.sum(np.exp(scores - ordered[0])))
+            signals["probability"] = float(_softmax(scores).max())
             signals["margin"] = (
                 float(min(ordered[0] - ordered[1], 10.0)) if len(ordered) > 1 else 10.0
             )
@@ -154,7 +154,6 @@ class QuestionAnswerer:
         self.facts = facts
         self.model = model
         self.slides = {p.id: p.slide for p in passages.values()}
-        self._passage_index = {p.id: i for i, p in enumerate(searcher.passages)}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
@@ -435,20 +434,20 @@ class QuestionAnswerer:
     # ------------------------------------------------------------------ search
 
     def ranked_passages(self, query: str, model: QAModel | None = None) -> list[tuple[int, float]]:
-        """Every passage the hybrid search finds for a query, those holding the reader's
-        candidate answers first, likeliest answer first (scored by that answer's
-        probability), then the others in the search's order (scored 0)."""
+        """The passages that hold the reader's candidate answers to a query, likeliest answer
+        first, each scored by that answer's probability (a graph fact brings the passages it
+        was read from, found by the search or not); then the hybrid search's other passages
+        in its order, scored 0."""
         model = model or self.model
         reading = self.read(query, [], model.fusion)
         likeliest: dict[int, float] = {}
         if reading.candidates:
-            scores = model.reader.scores(reading.matrix)
-            probabilities = np.exp(scores - scores.max())
-            probabilities /= probabilities.sum()
+            probabilities = _softmax(model.reader.scores(reading.matrix))
             for candidate, probability in zip(reading.candidates, probabilities, strict=True):
                 for passage_id in candidate.cited:
-                    index = self._passage_index[passage_id]
-                    likeliest[index] = max(likeliest.get(index, 0.0), float(probability))
+                    index = self.searcher.index_of(passage_id)
+                    if index is not None:
+                        likeliest[index] = max(likeliest.get(index, 0.0), float(probability))
         order = {index: position for position, (index, _) in enumerate(reading.ranked)}
         read = sorted(likeliest, key=lambda i: (-likeliest[i], order.get(i, len(order))))
         return [(i, likeliest[i]) for i in read] + [
@@ -541,6 +540,13 @@ class QuestionAnswerer:
 
     def _source_units(self, fact: GraphFact) -> list[int]:
         return self.reader.units_at(fact.source.passage, fact.source.start, fact.source.end)
+
+
+def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The reader's scores as probabilities over one question's candidates."""
+    exponentials = np.exp(scores - scores.max())
+    probabilities: npt.NDArray[np.float64] = exponentials / exponentials.sum()
+    return probabilities
 
 
 @lru_cache(maxsize=16384)

@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
 
 import simplemma
 from rapidfuzz import process
@@ -26,7 +25,7 @@ from rdflib import URIRef
 
 from kg.corpus import Passage
 from kg.embed import Vectors
-from kg.link import EntityLinker
+from kg.link import LINKABLE_CLASSES, EntityLinker
 from kg.qa.analysis import Analysis, AnswerType
 from kg.qa.facts import DEFINITION, FactGroup, FactIndex, PropertyWording
 from kg.qa.queries import NamedQueries
@@ -70,6 +69,7 @@ FEATURES = (
     "choice",
 )
 PASSAGES_READ = 6
+_ENTITY_CLASSES = frozenset(LINKABLE_CLASSES)  # the classes an entity of the graph can have
 # French words of one family share their first letters where their stems part
 # (« différencie » / « diffère », « expériences » / « expérimentation »).
 _FAMILY_PREFIX = 5
@@ -148,7 +148,7 @@ class Candidate:
     @property
     def cited(self) -> list[str]:
         """The passages it is cited from: every source of a fact group, or its own."""
-        return [s.passage for s in self.group.sources] if self.group else [self.passage]
+        return [s.passage for s in self.group.sources] if self.group is not None else [self.passage]
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class QuestionProfile:
     def key_set(self) -> frozenset[str]:
         return frozenset(self.keys)
 
-    @cached_property
+    @property
     def named(self) -> frozenset[str]:
         """Every entity the question or its conversation names."""
         return self.entities | self.context_entities
@@ -546,8 +546,8 @@ class CandidateReader:
             self.title_keys.get(candidate.passage, frozenset()) if candidate.unit else frozenset()
         )
         found = candidate.keys | context
-        # A thing the question names counts as named whatever label the candidate gives it
-        # (« full virtualization » is « virtualisation complète »).
+        # A thing the question (or its conversation) names counts as named whatever label
+        # the candidate gives it (« full virtualization » is « virtualisation complète »).
         named = entities & question.named
         if named:
             found = found.union(*(self.label_keys[e] for e in named if e in self.label_keys))
@@ -608,7 +608,12 @@ class CandidateReader:
             "relation": relation,
             "gloss": flags["gloss"],
             "definition": flags["definition"],
-            "choice": self._chooses(candidate, question, stems, entities),
+            # A fact gives its values, not every word of the sentence or row it was read from.
+            "choice": self._chooses(candidate, question, stems, entities)
+            if group is None
+            else self._chooses(
+                candidate, question, frozenset(), frozenset({group.entity, *group.value_ids})
+            ),
         }
 
     def _chooses(
@@ -619,11 +624,7 @@ class CandidateReader:
         entities: frozenset[str],
     ) -> float:
         """Whether the candidate gives one of the answers the question offers to choose from,
-        about what the question asks of. A fact gives its values, not every word of the
-        sentence or row it was read from."""
-        group = candidate.group
-        if group is not None:
-            entities, stems = frozenset({group.entity, *group.value_ids}), frozenset()
+        about what the question asks of."""
         if not question.options or (question.subject and not question.subject & entities):
             return 0.0
         stems = stems.union(*(self.analyser.term_set(v) for v in candidate.values))
@@ -700,7 +701,7 @@ class CandidateReader:
             text = candidate.unit.text if candidate.unit is not None else ""
             enumerates = text.count(",") + text.count(" et ") >= 2
             # « Quels produits… » asks for a list of products, not a list of anything.
-            of_kind = not question.classes or bool(class_match)
+            of_kind = not question.classes & _ENTITY_CLASSES or bool(class_match)
             return (candidate.is_list or enumerates) and of_kind, flags
         return None, flags
 

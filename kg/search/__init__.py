@@ -146,6 +146,7 @@ class Searcher:
         self, found: Candidates, mode: SearchMode, config: FusionConfig | None = None
     ) -> list[tuple[int, float]]:
         """Passage indices ranked best first with their final scores."""
+        _check_mode(mode)
         config = config or self.config
         if mode == SearchMode.LEXICAL:
             scores = dict(found.lexical)
@@ -167,14 +168,22 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Hit]:
         """The ``k`` best passages for a query."""
-        if mode not in RETRIEVAL_MODES:
-            raise ValueError(f"the searcher does not run {mode} search: see kg.qa")
+        _check_mode(mode)
         if not query.strip():
             return []
         ranked = self.fuse(self.candidates(query, mode), mode)[:k]
         return [self.hit(index, score) for index, score in ranked]
 
+    def index_of(self, passage_id: str) -> int | None:
+        """The position of a passage in the index, if it is there."""
+        return self._position.get(passage_id)
+
     def hit(self, index: int, score: float) -> Hit:
         """The hit for the passage at ``index`` of the index."""
         p = self.passages[index]
         return Hit(p.id, p.document, p.slide, p.title, p.text, round(float(np.float64(score)), 6))
+
+
+def _check_mode(mode: SearchMode) -> None:
+    if mode not in RETRIEVAL_MODES:
+        raise ValueError(f"the searcher does not run {mode} search: see kg.qa")

@@ -139,6 +139,18 @@ def test_a_question_in_english_technical_words_is_answered_from_the_french_cours
     assert expected in folded(lead(_answers(kb, question).answer)), question
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quels produits font de la paravirtualisation ?", "lguest"),
+        ("Quelles solutions relèvent de la virtualisation complète ?", "kvm"),
+        ("Quels logiciels s'installent en bare metal ?", "xen"),
+    ],
+)
+def test_a_list_question_naming_a_kind_gets_things_of_that_kind(kb, question, expected):
+    assert expected in folded(lead(_answers(kb, question).answer)), question
+
+
 def _answers(kb, question: str, history: list[Message] | None = None):
     answer = kb.ask(question, history)
     assert not answer.abstained, (question, answer.confidence)

@@ -144,6 +144,12 @@ def test_reranking_is_not_the_searchers_own_mode(kb):
     assert kb.search("   ", 3, SearchMode.RERANKED) == []
 
 
+@pytest.mark.parametrize("query", ["???", "merci", "Et sa licence ?", "x", "a" * 300])
+def test_reranked_search_takes_any_text(kb, query):
+    hits = kb.search(query, 3, SearchMode.RERANKED)
+    assert len(hits) <= 3 and all(0 <= h.score <= 1 for h in hits)
+
+
 def test_hybrid_search_on_the_deck(kb):
     hits = kb.search("Quelle licence utilise BSD Jails ?", 3)
     assert hits[0].slide == 33  # the solutions table states the fact
