@@ -232,19 +232,21 @@ def _thresholds(probabilities: Matrix, in_scope: Labels, correct: Labels) -> tup
     time.
     """
     candidates = sorted({0.0, *np.round(probabilities, 4).tolist()})
-    best = (-1.0, 0.0)
+    scores: list[float] = []
     right = in_scope & correct
     for threshold in candidates:
         declined = probabilities < threshold
         if right.any() and float(declined[right].mean()) > MAX_WRONGLY_DECLINED:
+            scores.append(-1.0)
             continue
         true_declines = float(np.sum(declined & ~in_scope))
         precision = true_declines / max(float(declined.sum()), 1.0)
         recall = true_declines / max(float((~in_scope).sum()), 1.0)
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best[0]:
-            best = (f1, threshold)
-    decline_below = best[1]
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    # The best threshold lies anywhere between the confidence it is set at and the one below:
+    # halfway keeps it as far from both as it can be.
+    best = int(np.argmax(scores))
+    decline_below = (candidates[best] + candidates[best - 1]) / 2 if best else 0.0
     sure_from = 1.0
     for threshold in sorted(candidates, reverse=True):
         kept = probabilities >= max(threshold, decline_below)

@@ -551,7 +551,10 @@ def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 @lru_cache(maxsize=16384)
 def _is_ordinary_word(word: str) -> bool:
-    """Whether a French or English dictionary knows the word."""
+    """Whether a French or English dictionary knows the word, or it is the adverb of a French
+    adjective the dictionary knows (« concrètement »)."""
+    if word.endswith("ment") and simplemma.is_known(word[:-4], lang="fr"):
+        return True
     return simplemma.is_known(word, lang="fr") or simplemma.is_known(fold_accents(word), lang="en")
 
 

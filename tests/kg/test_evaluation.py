@@ -99,6 +99,16 @@ def test_thresholds_decline_off_course_questions_and_few_others():
     assert 0.3 < decline_below <= 0.6 and sure_from >= decline_below
 
 
+@pytest.mark.parametrize(
+    ("declined", "answered"), [(0.3, 0.6), (0.52, 0.54), (0.05, 0.9), (0.7, 0.71)]
+)
+def test_the_decline_threshold_lies_halfway_between_what_it_separates(declined, answered):
+    probabilities = np.array([declined - 0.02, declined, answered, answered + 0.02])
+    in_scope = np.array([False, False, True, True])
+    decline_below, _ = fitting._thresholds(probabilities, in_scope, in_scope)
+    assert decline_below == pytest.approx((declined + answered) / 2)
+
+
 @pytest.fixture(scope="module")
 def own_questions():
     """A few questions of our own, in the evaluation format."""

@@ -307,6 +307,21 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 
 
 @pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Concrètement, à quoi sert un hyperviseur ?", 0),
+        ("Comment fonctionne exactement la paravirtualisation ?", 0),
+        ("Qu'apporte réellement le cloisonnement ?", 0),
+        ("Bochs est-il principalement un émulateur ?", 0),
+        ("Concrètement, à quoi sert Kubernetes ?", 1),
+        ("Comment fonctionne exactement Vagrant ?", 1),
+    ],
+)
+def test_french_adverbs_are_not_names_the_course_ignores(kb, question, unknown):
+    assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Comment installer Docker sur Ubuntu ?",
