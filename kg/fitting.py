@@ -226,10 +226,10 @@ def _thresholds(probabilities: Matrix, in_scope: Labels, correct: Labels) -> tup
     warning.
 
     Declining is right for an off-course question and costs nothing on a question the
-    reader gets wrong anyway: the first threshold maximises right answers plus right
-    declines, declining at most ``MAX_WRONGLY_DECLINED`` of the questions the reader gets
-    right. The second is the lowest from which answers are right ``SURE_ACCURACY`` of the
-    time.
+    reader gets wrong anyway: the first threshold maximises the F1 of declining the
+    off-course questions, declining at most ``MAX_WRONGLY_DECLINED`` of the questions the
+    reader gets right. The second is the lowest from which answers are right
+    ``SURE_ACCURACY`` of the time.
     """
     candidates = sorted({0.0, *np.round(probabilities, 4).tolist()})
     scores: list[float] = []
