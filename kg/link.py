@@ -173,6 +173,7 @@ class EntityLinker:
         self.entities: dict[str, LinkedEntity] = {}
         self._labels = _LabelIndex(analyser)
         self._entity_labels: dict[str, list[str]] = {}
+        self._relation_labels: dict[str, list[str]] = {}
         for row in store.select(_ENTITY_LABELS):
             entity_id = local_id(str(row["e"]))
             entity_type = str(row["type"]).split("#")[-1]
@@ -181,6 +182,7 @@ class EntityLinker:
             self._entity_labels.setdefault(entity_id, []).append(str(row["label"]))
         for row in store.select(_PROPERTY_LABELS):
             self._labels.add(str(row["label"]), RELATION, str(row["p"]))
+            self._relation_labels.setdefault(str(row["p"]), []).append(str(row["label"]))
         for row in store.select(_CLASS_LABELS):
             self._labels.add(str(row["label"]), CLASS, str(row["c"]))
         self.mentions: dict[str, set[str]] = {}
@@ -215,6 +217,10 @@ class EntityLinker:
     def labels_of(self, entity_id: str) -> list[str]:
         """The entity's label and synonyms."""
         return self._entity_labels.get(entity_id, [])
+
+    def relation_labels(self, relation: str) -> list[str]:
+        """The words that name a relation (its label, synonyms and hidden labels)."""
+        return self._relation_labels.get(relation, [])
 
     def relations(self, text: str) -> list[str]:
         """IRIs of the properties a question asks about."""

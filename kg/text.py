@@ -103,6 +103,35 @@ FRENCH_STOP_WORDS = frozenset(
 )
 
 
+def _texting_spellings() -> dict[str, str]:
+    rows = (Path(__file__).parent / "data" / "texting_fr.tsv").read_text("utf-8").splitlines()
+    return dict(r.split("\t", 1) for r in rows if r.strip() and not r.startswith("#"))
+
+
+_TEXTING = _texting_spellings()
+_TEXTING_WORD = re.compile(
+    r"(?<![\w'’-])(" + "|".join(map(re.escape, _TEXTING)) + r")(?![\w'’-])", re.IGNORECASE
+)
+# « c » alone before a word, as in « c quoi » or « c koi » (a capital C is the language,
+# unless it opens the message); « c est », « c était » only lack their apostrophe.
+_TEXTING_CEST = re.compile(r"(?:^\s*C|(?<![\w'’-])c) (?=[a-z])(?![eé])")
+
+
+def standard_spelling(text: str) -> str:
+    """A chat message with its texting spellings written out (« c koi » → « c'est quoi »,
+    « pkoi » → « pourquoi »), so that question words and names are read as usual."""
+    text = _TEXTING_WORD.sub(_written_out, text)
+    return _TEXTING_CEST.sub(lambda found: found.group()[:-1] + "'est ", text)
+
+
+def _written_out(found: re.Match[str]) -> str:
+    word = found.group(1)
+    if word.isupper() and len(word) > 1:  # an acronym (« PR », « DS »), not texting
+        return word
+    written = _TEXTING[word.lower()]
+    return written[0].upper() + written[1:] if word[0].isupper() else written
+
+
 _MAX_REMEMBERED = 100_000
 # English technical words a French learner types as they are (« hypervisor », « full
 # virtualization »), spelt the French way by their suffix: « hyperviseur », « virtualisation ».

@@ -96,7 +96,9 @@ def _definition(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence:
     for match in _ABBREVIATED.finditer(sentence):
         ctx.alt_label(product, match["short"], slide.passage)
     subject, verb, _ = sentence.partition(" est ")
-    if verb and label_key(subject) in names and not ctx.has(product, SKOS.definition):
+    # The subject names the product, maybe by two of its names (« User Mode Linux ou UML »).
+    named = all(label_key(name) in names for name in re.split(r"\s+ou\s+", subject))
+    if verb and named and not ctx.has(product, SKOS.definition):
         ctx.add(slide.passage, product, SKOS.definition, Literal(sentence, lang="fr"))
 
 

@@ -39,12 +39,20 @@ from kg.qa.conversation import (
     says_nothing,
     social_reply,
 )
+from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.suggestions import questions_about, suggest
 from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
-from kg.text import FRENCH_STOP_WORDS, fold_accents, lookup_key, normalise, sentence_spans
+from kg.text import (
+    FRENCH_STOP_WORDS,
+    fold_accents,
+    lookup_key,
+    normalise,
+    sentence_spans,
+    standard_spelling,
+)
 
 DECLINED = "Je n'ai pas trouvé la réponse dans le cours."
 _NAME = re.compile(r"\w+(?:['’]\w+)*(?:[.\-/+]\w+)*")
@@ -55,6 +63,7 @@ _MAX_UNKNOWN_NAMES = 2
 # or new today is beyond it, whatever it says of the same things then.
 _ABOUT_NOW = re.compile(
     r"\b(?:actuel\w*|aujourd'?hui|maintenant|de nos jours|en ce moment|derni\w+ versions?"
+    r"|recemment|ces derni\w+ annees"
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -175,6 +184,7 @@ class QuestionAnswerer:
         replaces the fitted model (cross-validation answers with the fold's)."""
         model = model or self.model
         history = history or []
+        question = standard_spelling(question)
         reply = self._converse(question, history)
         if reply is not None:
             return reply
@@ -225,7 +235,11 @@ class QuestionAnswerer:
     ) -> Reading:
         """Retrieve the passages and describe every candidate answer."""
         fusion = fusion or self.model.fusion
-        analysis = analyse(question, history, self.linker)
+        question = standard_spelling(question)
+        resolved = resolve_ellipsis(question, history, self.linker)
+        # A follow-up resolved into a question of its own is read alone: what the earlier
+        # question was about is what it no longer asks about.
+        analysis = analyse(resolved, history if resolved == question else [], self.linker)
         texts = [analysis.topic]
         if analysis.search_query != analysis.topic:
             texts.append(analysis.search_query)

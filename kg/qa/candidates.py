@@ -361,7 +361,10 @@ class CandidateReader:
             entities=frozenset(e.id for e in specific),
             context_entities=frozenset(e.id for e in analysis.context_entities),
             classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
-            acronyms=frozenset(_ACRONYM.findall(analysis.question)),
+            # Acronyms as written, and the things named whose label is one (« la gpl »).
+            acronyms=frozenset(_ACRONYM.findall(analysis.question)).union(
+                e.label for e in specific if _ACRONYM.fullmatch(e.label)
+            ),
             similarities=self.unit_vectors @ vector,
             options=options,
             subject=frozenset(
@@ -696,7 +699,8 @@ class CandidateReader:
         if kind == AnswerType.REASON:
             return any(p.causal for p in profiles), flags
         if kind == AnswerType.DEFINITION:
-            return bool(definition), flags
+            # What an acronym is, is first what it stands for.
+            return bool(definition) or (bool(gloss) and bool(question.acronyms)), flags
         if kind == AnswerType.LIST:
             text = candidate.unit.text if candidate.unit is not None else ""
             enumerates = text.count(",") + text.count(" et ") >= 2

@@ -127,3 +127,14 @@ def test_parentheses_that_hold_no_other_name_give_none(deck_variant, line):
     assert not store.ask(
         f'ASK {{ ?e skos:prefLabel "Hyperviseur"@fr ; skos:altLabel "{inside}"@fr }}'
     )
+
+
+@pytest.mark.parametrize("subject", ["User Mode Linux ou UML", "UML ou User Mode Linux", "UML"])
+def test_a_product_named_by_any_of_its_names_is_defined_by_that_sentence(deck_variant, subject):
+    corpus = deck_variant(
+        lambda text: text.replace("User Mode Linux ou UML est un noyau", f"{subject} est un noyau")
+    )
+    rows = store_from_corpus(corpus).select(
+        "SELECT ?d WHERE { res:product-user-mode-linux skos:definition ?d }"
+    )
+    assert [str(r["d"]).split(" est ")[0] for r in rows] == [subject]

@@ -11,6 +11,7 @@ from kg.kb import KnowledgeBase
 from kg.qa import DECLINED, Level, Message, Reply
 from kg.qa.analysis import AnswerType, alternatives, analyse, answer_type
 from kg.qa.candidates import family_prefixes
+from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.model import ModelError, QAModel
 from kg.text import normalise, without_course_references
 from tests.conftest import ONTOLOGY_DIR, Settings
@@ -307,6 +308,18 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("la LGPL c'est quoi ?", "lesser general public"),
+        ("CDDL, c koi ?", "common development"),
+        ("c'est quoi la gpl", "general public license"),
+    ],
+)
+def test_what_an_acronym_is_begins_with_what_it_stands_for(kb, question, expected):
+    assert expected in folded(lead(_answers(kb, question).answer))
+
+
+@pytest.mark.parametrize(
     ("question", "unknown"),
     [
         ("Concrètement, à quoi sert un hyperviseur ?", 0),
@@ -413,6 +426,62 @@ def test_a_follow_up_reads_the_earlier_turns(kb, first, follow_up, expected):
     history = [Message("user", first), Message("assistant", previous.answer)]
     answer = _answers(kb, follow_up, history)
     assert expected in folded(lead(answer.answer)), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["Sous quelle licence est publié QEMU ?", "Et Bochs ?"], ["bochs", "lgpl"]),
+        (["Comment s'installe User Mode Linux ?", "et pour OpenVZ ?"], ["openvz", "bare metal"]),
+        (
+            ["Quels sont les inconvénients de l'émulation ?", "et ceux de la paravirtualisation ?"],
+            ["modifi"],
+        ),
+        (
+            ["Dans quelle version du noyau KVM a-t-il été intégré ?", "Et LGuest, alors ?"],
+            ["2.6.23"],
+        ),
+        (["Quelle licence a Xen ?", "et KVM ?", "Et Bochs ?"], ["bochs", "lgpl"]),
+        (["Quels sont les avantages du cloisonnement ?", "Et les inconvénients ?"], ["isolation"]),
+        (["Quel est le type de virtualisation de Xen ?", "Et sa licence ?"], ["xen", "gpl"]),
+    ],
+)
+def test_a_follow_up_that_only_names_another_thing_asks_the_earlier_question_of_it(
+    kb, turns, expected
+):
+    history: list[Message] = []
+    for turn in turns[:-1]:
+        history += [Message("user", turn), Message("assistant", kb.ask(turn, history).answer)]
+    answer = _answers(kb, turns[-1], history)
+    assert all(word in folded(lead(answer.answer)) for word in expected), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "resolved"),
+    [
+        ("Quelle est la licence de Xen ?", "et KVM ?", "Quelle est la licence de KVM ?"),
+        (
+            "Où s'installe l'hyperviseur de QEMU ?",
+            "Et pour bochs ?",
+            "Où s'installe l'hyperviseur de bochs ?",
+        ),
+        # More than a name: a question of its own.
+        ("Quelle est la licence de Xen ?", "Et KVM, il tourne sur quoi ?", None),
+        # Not the same kind of thing as the earlier subject: nothing to put it in place of.
+        ("Quelle est la licence de Xen ?", "et l'émulation ?", None),
+        ("Quelle est la licence de Xen ?", "Et Xen ?", None),
+        # A relation in place of a relation, when the earlier question says it with a noun.
+        (
+            "Quels sont les avantages de l'émulation ?",
+            "Et les inconvénients ?",
+            "Quels sont les inconvénients de l'émulation ?",
+        ),
+        ("Qui maintient LGuest ?", "et sa licence ?", None),
+    ],
+)
+def test_an_elliptical_follow_up_stands_for_the_earlier_question(kb, earlier, follow_up, resolved):
+    history = [Message("user", earlier), Message("assistant", "…")]
+    assert resolve_ellipsis(follow_up, history, kb.linker) == (resolved or follow_up)
 
 
 def test_a_follow_up_without_its_conversation_does_not_guess_the_subject(kb):

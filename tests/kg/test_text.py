@@ -1,6 +1,6 @@
 import pytest
 
-from kg.text import FrenchAnalyser, lookup_key, normalise, sentences, slugify
+from kg.text import FrenchAnalyser, lookup_key, normalise, sentences, slugify, standard_spelling
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,21 @@ def test_slugify_is_stable_and_iri_safe():
     assert slugify("Système hôte") == "systeme-hote"
     assert slugify("CP/CMS") == "cp-cms"
     assert slugify("SWsoft, Inc.") == "swsoft-inc"
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("c koi un hyperviseur", "c'est quoi un hyperviseur"),
+        ("Pkoi utiliser Xen ?", "Pourquoi utiliser Xen ?"),
+        ("kel licence pr qemu", "quel licence pour qemu"),
+        ("C quoi la diff ?", "C'est quoi la différence ?"),
+        ("ya combien de types ds le cours", "il y a combien de types dans le cours"),
+        # Unchanged: the C language, acronyms in capitals, words that merely begin alike.
+        ("un programme écrit en C pour Linux", None),
+        ("le PB et le DS", None),
+        ("les koalas et les diffusions", None),
+    ],
+)
+def test_texting_spellings_are_written_out(typed, written):
+    assert standard_spelling(typed) == (written or typed)
