@@ -68,6 +68,12 @@ class AskResponse(BaseModel):
     intent: str = Field(description="The kind of answer the question asks for.")
     suggestions: list[str]
     closest: list[HitOut] = Field(description="Nearest passages, offered when declining.")
+    understood_as: str = Field(
+        "",
+        description="The question as read when a follow-up stands for an earlier one (after "
+        "« Quelle est la licence de Xen ? », « Et KVM ? » is read as « Quelle est la licence "
+        "de KVM ? »); empty otherwise.",
+    )
 
 
 class SearchResponse(BaseModel):

@@ -141,6 +141,7 @@ function renderAnswer(answer) {
   if (uncertain) classes.push("uncertain");
   const item = el("li", { class: classes.join(" ") });
   if (uncertain) item.append(el("p", { class: "badge", text: "Réponse incertaine : vérifiez les diapositives citées." }));
+  if (answer.understood_as) item.append(el("p", { class: "understood", text: `Compris : « ${answer.understood_as} »` }));
   item.append(el("div", { class: "answer" }, ...answerParagraphs(answer)));
   if ((declined || uncertain) && answer.closest.length) {
     item.append(el("h3", { text: "Passages les plus proches" }));

@@ -67,6 +67,14 @@ _ABOUT_NOW = re.compile(
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Questions for steps to follow (« comment installer… », « étape par étape ») or for a
+# price: a course may or may not give them; the confidence model learns whether it does.
+_HOW_TO = re.compile(
+    r"\bcomment (?:(?:peut-on|faut-il|doit-on|on peut|je peux|puis-je) )?"
+    r"(?:s'|se |l'|le |la |les |en |y )?(?P<verb>[a-z]+(?:er|ir|re))\b"
+    r"|\b(?:etapes?|procedure|tutoriel|pas a pas)\b"
+)
+_PRICE = re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*)\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
 _SUPPORT_GAP = math.log(2)
 
@@ -98,6 +106,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     closest: list[Hit] = field(default_factory=list)
     reply: Reply = Reply.ANSWER  # what kind of turn this is (an answer, a question back…)
+    understood_as: str = ""  # the question read, when a follow-up stood for an earlier one
 
 
 @dataclass
@@ -113,6 +122,7 @@ class Reading:
     text: Callable[[int], str]  # what a candidate would answer
     question_signals: dict[str, float]  # the signals that do not depend on the answer
     coverage: Callable[[int], dict[str, float]]  # how much of the question a candidate covers
+    understood_as: str = ""  # the question read, when a follow-up stood for an earlier one
 
     def scored(self, model: QAModel) -> "Scored":
         scores = model.reader.scores(self.matrix) if len(self.candidates) else np.zeros(0)
@@ -303,8 +313,13 @@ class QuestionAnswerer:
             "entity": float(bool(analysis.specific)),
             "dense_top": max((s for _, s in found.dense), default=0.0),
             "about_now": float(self._about_now(analysis.question)),
+            "asks_how_to": float(_asks_how_to(analysis.question)),
+            "asks_price": float(bool(_PRICE.search(normalise(analysis.question)))),
         }
-        return Reading(analysis, ranked, hits, candidates, matrix, texts_out, signals, coverage)
+        understood_as = resolved if resolved != question else ""
+        return Reading(
+            analysis, ranked, hits, candidates, matrix, texts_out, signals, coverage, understood_as
+        )
 
     def decide(self, reading: Reading, scored: Scored, model: QAModel | None = None) -> Answer:
         """Answer with the best candidate and its citations, or decline."""
@@ -328,6 +343,7 @@ class QuestionAnswerer:
                 suggestions=self._rephrasings(closest),
                 closest=closest,
                 reply=Reply.DECLINED,
+                understood_as=reading.understood_as,
             )
         book = CitationBook()
         if comparison:
@@ -353,6 +369,7 @@ class QuestionAnswerer:
             level=level,
             suggestions=suggest(self, analysis),
             closest=reading.hits[:3] if level != Level.SURE else [],
+            understood_as=reading.understood_as,
         )
 
     def _comparison(self, reading: Reading, best: int) -> list[Line]:
@@ -564,6 +581,15 @@ def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 
 @lru_cache(maxsize=16384)
+def _asks_how_to(question: str) -> bool:
+    """Whether the question asks how to do something: « comment » before an infinitive."""
+    for found in _HOW_TO.finditer(normalise(question)):
+        verb = found.group("verb")
+        if verb is None or simplemma.lemmatize(verb, lang="fr") == verb:
+            return True
+    return False
+
+
 def _is_ordinary_word(word: str) -> bool:
     """Whether a French or English dictionary knows the word, or it is the adverb of a French
     adjective the dictionary knows (« concrètement »)."""

@@ -36,6 +36,8 @@ CONFIDENCE_FEATURES = (
     "dense_top",
     "fact",
     "about_now",
+    "asks_how_to",
+    "asks_price",
 )
 Matrix = npt.NDArray[np.float64]
 

@@ -56,6 +56,17 @@ def test_ask_uses_the_history_for_follow_ups(client):
     ]
     body = client.post("/api/ask", json={"question": "Et sa licence ?", "history": history}).json()
     assert "Xen est distribué sous licence GPL" in body["answer"]
+    assert body["understood_as"] == ""  # read with its conversation, not rewritten
+
+
+def test_ask_says_what_an_elliptical_follow_up_was_read_as(client):
+    history = [
+        {"role": "user", "content": "Sous quelle licence est QEMU ?"},
+        {"role": "assistant", "content": "QEMU est distribué sous licence GPL et LGPL."},
+    ]
+    body = client.post("/api/ask", json={"question": "Et Bochs ?", "history": history}).json()
+    assert body["understood_as"] == "Sous quelle licence est Bochs ?"
+    assert "LGPL" in body["answer"]
 
 
 def test_ask_declines_out_of_scope_questions(client):

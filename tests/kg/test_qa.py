@@ -335,6 +335,24 @@ def test_french_adverbs_are_not_names_the_course_ignores(kb, question, unknown):
 
 
 @pytest.mark.parametrize(
+    ("question", "how_to", "price"),
+    [
+        ("Comment installer Xen sur Debian ?", 1, 0),
+        ("comment on peut configurer le réseau de QEMU ?", 1, 0),
+        ("Créer une VM avec KVM, étape par étape ?", 1, 0),
+        ("Combien coûte VMware Server ?", 0, 1),
+        ("Quel est le prix d'une licence Solaris ?", 0, 1),
+        ("Comment fonctionne la paravirtualisation ?", 0, 0),
+        ("Comment s'installe LGuest ?", 0, 0),
+        ("La virtualisation réduit-elle les coûts ?", 0, 0),
+    ],
+)
+def test_questions_for_steps_or_a_price_are_told_apart(kb, question, how_to, price):
+    signals = kb.answerer.read(question, []).question_signals
+    assert (signals["asks_how_to"], signals["asks_price"]) == (how_to, price)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Comment installer Docker sur Ubuntu ?",
@@ -343,6 +361,8 @@ def test_french_adverbs_are_not_names_the_course_ignores(kb, question, unknown):
         "Comment configurer Xen sur Debian ?",
         "Qui dirige IBM aujourd'hui ?",
         "Quelle est la capitale de l'Australie ?",
+        "Comment créer une machine virtuelle avec VirtualBox, étape par étape ?",
+        "Quel est le prix d'une licence Solaris ?",
     ],
 )
 def test_questions_about_what_the_course_does_not_cover_are_declined(kb, question):

@@ -57,6 +57,15 @@ def test_a_follow_up_uses_the_conversation(page: Page):
     expect(page.locator(".message")).to_have_count(0)
 
 
+def test_an_elliptical_follow_up_says_how_it_was_read(page: Page):
+    page.goto("/")
+    ask(page, "Quelle licence a Xen ?")
+    ask(page, "Et KVM ?")
+    last = page.locator(".message.assistant").last
+    expect(last.locator(".understood")).to_have_text("Compris : « Quelle licence a KVM ? »")
+    expect(last).to_contain_text("KVM est distribué sous licence GPL")
+
+
 def test_a_table_row_citation_opens_the_table_with_the_row_marked(page: Page):
     page.goto("/")
     ask(page, "Sous quelle licence KVM est-il distribué ?")
