@@ -134,6 +134,11 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+def asks(message: str) -> bool:
+    """Whether a message holds a question word (« pourquoi ? », « et quand ? »)."""
+    return bool(_WH_WORDS.search(normalise(message)))
+
+
 def alternatives(question: str) -> list[str]:
     """The answers a question offers to choose from (« hébergé ou bare metal ? »)."""
     parts = _OR.split(without_course_references(question).lower())

@@ -25,7 +25,7 @@ import simplemma
 
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
-from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse
+from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse, asks
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
 from kg.qa.citations import Citation, CitationBook
 from kg.qa.comparison import Line, asks_difference, compare
@@ -206,7 +206,8 @@ class QuestionAnswerer:
         if social is not None:
             text = GREETING_REPLY if social == Reply.GREETING else THANKS_REPLY
             return self._reply(text, social, self.examples, abstained=False)
-        if says_nothing(question, self.reader.analyser):
+        # « Pourquoi ? » alone asks about the earlier turn.
+        if says_nothing(question, self.reader.analyser) and not (history and asks(question)):
             return self._reply(REPHRASE_REPLY, Reply.REPHRASE, self.examples)
         if history or not refers_back(question, self.reader.analyser):
             return None
@@ -505,13 +506,16 @@ class QuestionAnswerer:
         """Words of the question the course never uses that are not ordinary words either:
         names of things the course does not cover ("Kubernetes", "virsh", "vSphere")."""
         count = 0
-        for position, word in _words(question):
+        # The first word is capitalised as any sentence's; the parts after it are not
+        # (« Hyper-V est-il… »: its « V » is a name's).
+        for index, (whole, word) in enumerate(_words(question)):
             key = lookup_key(self.reader.analyser.lemma(word.lower()))
-            if key in self.vocabulary or lookup_key(word.lower()) in self.vocabulary:
+            known = {key, lookup_key(word.lower()), lookup_key(whole.lower())}
+            if known & self.vocabulary:
                 continue
             if fold_accents(word.lower()) in FRENCH_STOP_WORDS:
                 continue
-            capitalised = position > 0 and any(c.isupper() for c in word)
+            capitalised = index > 0 and any(c.isupper() for c in word)
             if capitalised or not _is_ordinary_word(word.lower()):
                 count += 1
         return count
@@ -598,13 +602,14 @@ def _is_ordinary_word(word: str) -> bool:
     return simplemma.is_known(word, lang="fr") or simplemma.is_known(fold_accents(word), lang="en")
 
 
-def _words(text: str) -> list[tuple[int, str]]:
-    """The words of a text with their rank; hyphenated words of letters give their parts
-    (« présente-moi », « peut-on »), so do elisions (« l'hyperviseur ») but not words
-    written with an apostrophe (« aujourd'hui »); identifiers stay whole (« x86_64 »)."""
+def _words(text: str) -> list[tuple[str, str]]:
+    """The words of a text, each with the whole it was written in: hyphenated words of
+    letters give their parts (« présente-moi », « peut-on »), so do elisions
+    (« l'hyperviseur ») but not words written with an apostrophe (« aujourd'hui »);
+    identifiers stay whole (« x86_64 »)."""
     found = []
-    for position, match in enumerate(_NAME.finditer(text)):
-        word = match.group()
+    for match in _NAME.finditer(text):
+        word = whole = match.group()
         if _APOSTROPHE.search(word):
             word = _APOSTROPHE.sub("'", word)
             # An elision is its own word; what remains may be one written with an apostrophe
@@ -612,13 +617,13 @@ def _words(text: str) -> list[tuple[int, str]]:
             elided, _, rest = word.partition("'") if _ELIDED.match(word) else ("", "", word)
             known = simplemma.is_known(rest, lang="fr")
             pieces = [rest] if known else _APOSTROPHE.split(rest)
-            found += [(position, part) for part in [elided, *pieces] if part]
+            found += [(whole, part) for part in [elided, *pieces] if part]
             continue
         parts = word.split("-")
         if len(parts) > 1 and all(part.isalpha() for part in parts):
-            found += [(position, part) for part in parts]
+            found += [(whole, part) for part in parts]
         else:
-            found.append((position, word))
+            found.append((whole, word))
     return found
 
 

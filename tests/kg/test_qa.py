@@ -335,6 +335,19 @@ def test_french_adverbs_are_not_names_the_course_ignores(kb, question, unknown):
 
 
 @pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Hyper-V est-il un hyperviseur bare metal ?", 1),
+        ("Que vaut Hyper-V face à Xen ?", 2),
+        ("Présente-moi Xen", 0),
+        ("Peut-on virtualiser Windows avec Bochs ?", 0),
+    ],
+)
+def test_only_the_first_word_is_capitalised_as_a_sentence_is(kb, question, unknown):
+    assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
+
+
+@pytest.mark.parametrize(
     ("question", "how_to", "price"),
     [
         ("Comment installer Xen sur Debian ?", 1, 0),
@@ -502,6 +515,20 @@ def test_a_follow_up_that_only_names_another_thing_asks_the_earlier_question_of_
 def test_an_elliptical_follow_up_stands_for_the_earlier_question(kb, earlier, follow_up, resolved):
     history = [Message("user", earlier), Message("assistant", "…")]
     assert resolve_ellipsis(follow_up, history, kb.linker) == (resolved or follow_up)
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("LGuest est-il adapté à l'apprentissage ?", "pourquoi ?"),
+        ("Qui maintient LGuest ?", "Et quand ?"),
+        ("Le cloisonnement améliore-t-il la sécurité ?", "Pourquoi ça ?"),
+    ],
+)
+def test_a_question_word_alone_asks_about_the_earlier_turn(kb, first, follow_up):
+    history = [Message("user", first), Message("assistant", kb.ask(first).answer)]
+    assert kb.ask(follow_up, history).reply != Reply.REPHRASE
+    assert kb.ask(follow_up).reply == Reply.REPHRASE  # alone, it says nothing
 
 
 def test_a_follow_up_without_its_conversation_does_not_guess_the_subject(kb):
