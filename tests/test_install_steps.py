@@ -1,6 +1,7 @@
 """What CI tests is what users and the image run: the same commands, the same install steps."""
 
 import re
+import tomllib
 
 from kg.config import PROJECT_ROOT
 
@@ -38,6 +39,18 @@ def test_the_dockerfile_installs_like_make():
     assert make_steps == ["torch==2.13.0", "."]
     assert _pip_targets(docker_lines) == make_steps
     assert "kg build" in dockerfile and "HEALTHCHECK" in dockerfile and "USER virtukg" in dockerfile
+
+
+def test_every_data_file_goes_into_the_installed_package():
+    """The image installs with `pip install .`, which copies only the declared data files."""
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = pyproject["tool"]["setuptools"]["package-data"]
+    for package, folder in (("kg", "data"), ("api", "static")):
+        root = PROJECT_ROOT / package
+        shipped = {path for pattern in declared[package] for path in root.glob(pattern)}
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                assert path in shipped, path.relative_to(PROJECT_ROOT)
 
 
 def test_the_readme_documents_every_setting_with_its_default():

@@ -584,7 +584,6 @@ def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return probabilities
 
 
-@lru_cache(maxsize=16384)
 def _asks_how_to(question: str) -> bool:
     """Whether the question asks how to do something: « comment » before an infinitive."""
     for found in _HOW_TO.finditer(normalise(question)):
@@ -594,6 +593,7 @@ def _asks_how_to(question: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
 def _is_ordinary_word(word: str) -> bool:
     """Whether a French or English dictionary knows the word, or it is the adverb of a French
     adjective the dictionary knows (« concrètement »)."""

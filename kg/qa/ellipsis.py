@@ -15,6 +15,12 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import DEFINITION_PROPERTY, GENERIC_ENTITIES, Message
 from kg.text import fold_accents
 
+# French determiners: a relation named after one is a noun (« la licence », « ses avantages »).
+_DETERMINER = re.compile(
+    r"(?:^|\W)(?:l'|le|la|les|un|une|des|du|de|d'|sa|son|ses|leur|leurs|quel|quels|quelle"
+    r"|quelles|ce|cet|cette|ces)\s*$"
+)
+
 
 def resolve_ellipsis(question: str, history: list[Message], linker: EntityLinker) -> str:
     """The question a follow-up stands for: the earlier user question (itself resolved)
@@ -55,13 +61,6 @@ def _rewritten(question: str, earlier: str | None, linker: EntityLinker) -> str:
     ):
         return question  # a relation said by a verb (« qui maintient ») has no noun to swap
     return earlier[: old_span[0]] + question[slice(*new_span)] + earlier[old_span[1] :]
-
-
-# French determiners: a relation named after one is a noun (« la licence », « ses avantages »).
-_DETERMINER = re.compile(
-    r"(?:^|\W)(?:l'|le|la|les|un|une|des|du|de|d'|sa|son|ses|leur|leurs|quel|quels|quelle"
-    r"|quelles|ce|cet|cette|ces)\s*$"
-)
 
 
 def _follows_determiner(text: str, span: tuple[int, int]) -> bool:
