@@ -108,7 +108,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http(_: Request, error: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "error")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            error.status_code, "error"
+        )
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
         response = error_body(error.status_code, code, detail)
         for name, value in (error.headers or {}).items():

@@ -17,6 +17,7 @@ from api.middleware import (
     HeadAsGet,
     KeepAliveLimit,
     LimitAndLog,
+    OpenAIErrors,
     SecurityHeaders,
     SparqlFastPath,
     TrustedHosts,
@@ -86,6 +87,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(SparqlFastPath)
+    app.add_middleware(OpenAIErrors, prefix=chat.router.prefix)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(HeadAsGet)  # outside GZip: a HEAD gets the GET's compressed headers
     if settings.cors_origins:

@@ -99,6 +99,52 @@ class SparqlFastPath:
         await response(scope, receive, send)
 
 
+class OpenAIErrors:
+    """The errors of the OpenAI-compatible routes in OpenAI's shape, ``{"error": {"message",
+    "type", "param", "code"}}``, which its clients read (they show nothing of ours)."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def reshaping(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                start = message
+                return
+            if start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = _openai_error(start["status"], b"".join(chunks))
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, reshaping)
+
+
+def _openai_error(status: int, body: bytes) -> bytes:
+    try:
+        ours = json.loads(body)
+        code, message = ours["error"], ours["message"]
+    except (ValueError, KeyError, TypeError):
+        return body
+    kind = "invalid_request_error" if status < 500 else "server_error"
+    error = {"message": message, "type": kind, "param": None, "code": code}
+    return json.dumps({"error": error}).encode()
+
+
 class LimitAndLog:
     """Refuses bodies over the size limit (413) and logs one JSON line per request."""
 

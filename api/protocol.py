@@ -4,12 +4,14 @@ What uvicorn answers itself, before the app sees a request (a malformed request
 line, a bad Content-Length), becomes the JSON error body every other error has;
 a request head larger than ``VIRTUKG_MAX_HEADER_BYTES`` is refused (431), and
 one that takes longer than ``VIRTUKG_HEADER_SECONDS`` to arrive is answered 408
-and its connection closed, so a client cannot hold a connection by trickling
-its headers.
+and its connection closed, and so is a body that takes longer than
+``VIRTUKG_BODY_SECONDS``: a client cannot hold a connection by trickling its
+headers or its body.
 """
 
 import asyncio
 import json
+from collections.abc import Callable
 from functools import cache
 
 import httptools
@@ -21,10 +23,10 @@ _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 431: b"Request Header 
 
 
 @cache
-def _limits() -> tuple[int, float]:
+def _limits() -> tuple[int, float, float]:
     """Read once per worker process (uvicorn builds the protocol without arguments of ours)."""
     settings = ApiSettings()
-    return settings.max_header_bytes, settings.header_seconds
+    return settings.max_header_bytes, settings.header_seconds, settings.body_seconds
 
 
 class _Refused(httptools.HttpParserError):
@@ -33,21 +35,21 @@ class _Refused(httptools.HttpParserError):
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     _head_bytes = 0
-    _head_timer: asyncio.TimerHandle | None = None
+    _timer: asyncio.TimerHandle | None = None
     _refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._start_head_timer()
+        self._start_timer(_limits()[1], self._head_too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_head_timer()
+        self._stop_timer()
         super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_bytes = 0
-        self._start_head_timer()
+        self._start_timer(_limits()[1], self._head_too_slow)
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url))
@@ -58,8 +60,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        self._stop_head_timer()
+        # Until the whole message has arrived: a request without a body completes at once.
+        self._start_timer(_limits()[2], self._body_too_slow)
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._stop_timer()
+        super().on_message_complete()
 
     def send_400_response(self, msg: str) -> None:
         if not self._refused:
@@ -72,28 +79,30 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._refuse(431, "header_too_large", f"the request's head exceeds {limit} bytes")
             raise _Refused
 
-    def _start_head_timer(self) -> None:
-        self._stop_head_timer()
-        seconds = _limits()[1]
-        self._head_timer = asyncio.get_running_loop().call_later(seconds, self._head_too_slow)
+    def _start_timer(self, seconds: float, expired: Callable[[], None]) -> None:
+        self._stop_timer()
+        self._timer = asyncio.get_running_loop().call_later(seconds, expired)
 
-    def _stop_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _head_too_slow(self) -> None:
-        self._head_timer = None
+        self._timer = None
         if not self._head_bytes:
             self.transport.close()  # a connection that never sent a request
             return
-        seconds = _limits()[1]
-        self._refuse(408, "timeout", f"the request's head took over {seconds:g} s")
+        self._refuse(408, "timeout", f"the request's head took over {_limits()[1]:g} s")
+
+    def _body_too_slow(self) -> None:
+        self._timer = None
+        self._refuse(408, "timeout", f"the request's body took over {_limits()[2]:g} s")
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Write the JSON error and close the connection."""
         self._refused = True
-        self._stop_head_timer()
+        self._stop_timer()
         body = json.dumps({"error": code, "message": message}).encode()
         head = [
             b"HTTP/1.1 %d %s\r\n" % (status, _REASONS[status]),

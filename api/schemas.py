@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 HISTORY_MESSAGE_CHARS = 4000  # an earlier turn: a question, or one of our answers
 
@@ -10,6 +10,13 @@ HISTORY_MESSAGE_CHARS = 4000  # an earlier turn: a question, or one of our answe
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=HISTORY_MESSAGE_CHARS)
+
+    @field_validator("content")
+    @classmethod
+    def _without_nul(cls, content: str) -> str:
+        if "\x00" in content:
+            raise ValueError("must not contain NUL characters")
+        return content
 
 
 class AskRequest(BaseModel):

@@ -33,6 +33,9 @@ class ApiSettings(Settings):
     header_seconds: float = Field(
         10.0, gt=0, description="Seconds a client has to send a request's line and headers."
     )
+    body_seconds: float = Field(
+        30.0, gt=0, description="Seconds a client has, after the headers, to send the body."
+    )
     keepalive_requests: int = Field(
         100,
         ge=0,
@@ -82,4 +85,6 @@ class ApiSettings(Settings):
     ready_token: str = Field(
         "", description="Bearer token that shows /ready's details to a client not on this machine."
     )
-    model_name: str = Field("virtukg", description="Model id shown by the OpenAI-compatible API.")
+    model_name: str = Field(
+        "virtukg", description="Model id of the OpenAI-compatible API (any other is refused)."
+    )

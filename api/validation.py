@@ -30,3 +30,10 @@ def check_earlier_turns(texts: list[str], field: str = "messages") -> None:
         raise _invalid(
             field, f"earlier messages must be at most {HISTORY_MESSAGE_CHARS} characters"
         )
+    if any("\x00" in text for text in texts):
+        raise _invalid(field, "earlier messages must not contain NUL characters")
+
+
+def check_last_is_question(roles: list[str], field: str = "messages") -> None:
+    if not roles or roles[-1] != "user":
+        raise _invalid(field, "the last user or assistant message must be the user's question")

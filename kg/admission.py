@@ -99,7 +99,8 @@ class FairGate:
                 self._forget(client, turn)
             if isinstance(error, TimeoutError):
                 raise WaitedTooLong(
-                    f"every SPARQL worker stayed busy for {self.max_wait:g} s: try again later"
+                    f"no SPARQL worker was free for this query within {self.max_wait:g} s "
+                    f"(at most {self.per_client} of your queries run at once): try again later"
                 ) from error
             raise
 

@@ -324,4 +324,4 @@ class KnowledgeBase:
         try:
             return self.network.path(source, target)
         except KeyError as error:
-            raise UnknownEntity(str(error)) from error
+            raise UnknownEntity(error.args[0]) from error

@@ -93,6 +93,15 @@ def sentences(text: str) -> list[str]:
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[._/\-][a-z0-9]+)*")
 _IDENTIFIER = re.compile(r"[0-9]|[._/\-]")
+_PAIRED_WORD = 3  # letters, at least, of each word of « a/b » read as words (not « z/vm »)
+
+
+def is_word_pair(token: str) -> bool:
+    """Words joined by slashes (« apprendre/expérimenter », « gnu/linux »), not a name with
+    a short part (« z/vm », « cp/cms »)."""
+    parts = token.split("/")
+    return len(parts) > 1 and all(p.isalpha() and len(p) >= _PAIRED_WORD for p in parts)
+
 
 FRENCH_STOP_WORDS = frozenset(
     line.strip()
@@ -108,7 +117,16 @@ def _texting_spellings() -> dict[str, str]:
     return dict(r.split("\t", 1) for r in rows if r.strip() and not r.startswith("#"))
 
 
+def _fillers() -> list[str]:
+    lines = (Path(__file__).parent / "data" / "fillers_fr.txt").read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 _TEXTING = _texting_spellings()
+_FILLER = re.compile(
+    r",?\s*(?<![\w'’-])(?:" + "|".join(map(re.escape, _fillers())) + r")(?![\w'’-]),?",
+    re.IGNORECASE,
+)
 _TEXTING_WORD = re.compile(
     r"(?<![\w'’-])(" + "|".join(map(re.escape, _TEXTING)) + r")(?![\w'’-])", re.IGNORECASE
 )
@@ -119,8 +137,12 @@ _TEXTING_CEST = re.compile(r"(?:^\s*C|(?<![\w'’-])c) (?=[a-z])(?![eé])")
 
 def standard_spelling(text: str) -> str:
     """A chat message with its texting spellings written out (« c koi » → « c'est quoi »,
-    « pkoi » → « pourquoi »), so that question words and names are read as usual."""
+    « pkoi » → « pourquoi ») and its discourse fillers left out (« en fait », « du coup »),
+    so that question words and names are read as usual."""
     text = _TEXTING_WORD.sub(_written_out, text)
+    text, fillers = _FILLER.subn(" ", text)
+    if fillers:
+        text = _SPACES.sub(" ", text).strip()
     return _TEXTING_CEST.sub(lambda found: found.group()[:-1] + "'est ", text)
 
 
@@ -264,6 +286,8 @@ class FrenchAnalyser:
                 found += [
                     (self.lemma(p), p) for p in parts if fold_accents(p) not in FRENCH_STOP_WORDS
                 ]
+            elif is_word_pair(token):  # « apprendre/expérimenter »: each word
+                found += [(self.lemma(p), p) for p in token.split("/")]
             elif _IDENTIFIER.search(folded) or not token.isalpha():
                 found.append((token, token))
             else:

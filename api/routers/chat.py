@@ -8,15 +8,22 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from api.deps import KB, AppSettings
-from api.errors import ERROR_RESPONSES
-from api.validation import check_earlier_turns, check_history, check_question
+from api.errors import ERROR_RESPONSES, error_body
+from api.validation import (
+    check_earlier_turns,
+    check_history,
+    check_last_is_question,
+    check_question,
+)
 from kg.qa import Answer, Message
 
-router = APIRouter(prefix="/v1", tags=["openai"], responses={422: ERROR_RESPONSES[422]})
+router = APIRouter(
+    prefix="/v1", tags=["openai"], responses={404: ERROR_RESPONSES[404], 422: ERROR_RESPONSES[422]}
+)
 _CHUNK_WORDS = 8
 
 
@@ -36,7 +43,7 @@ class OpenAIMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    model: str = "virtukg"
+    model: str = "virtukg"  # the id /v1/models lists; any other is refused (404)
     messages: list[OpenAIMessage] = Field(min_length=1)
     stream: bool = False
     temperature: float | None = None
@@ -71,12 +78,17 @@ def models(settings: AppSettings) -> dict[str, Any]:
 @router.post("/chat/completions", response_model=None)
 async def chat_completions(
     body: ChatRequest, kb: KB, settings: AppSettings
-) -> dict[str, Any] | StreamingResponse:
+) -> dict[str, Any] | JSONResponse | StreamingResponse:
     """The last user message is the question; earlier user and assistant messages are the
     history. The reply carries the answer, its sources and, as an extension, `citations`."""
+    if body.model != settings.model_name:
+        return error_body(
+            404,
+            "model_not_found",
+            f"the model {body.model!r} does not exist; this service offers {settings.model_name!r}",
+        )
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
-    if not turns or turns[-1].role != "user":
-        check_question("", settings, field="messages")
+    check_last_is_question([m.role for m in turns])
     question = turns[-1].text()
     check_question(question, settings, field="messages")
     check_history(len(turns) - 1, settings)

@@ -48,6 +48,7 @@ from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
     FRENCH_STOP_WORDS,
     fold_accents,
+    is_word_pair,
     lookup_key,
     normalise,
     sentence_spans,
@@ -209,7 +210,14 @@ class QuestionAnswerer:
         # « Pourquoi ? » alone asks about the earlier turn.
         if says_nothing(question, self.reader.analyser) and not (history and asks(question)):
             return self._reply(REPHRASE_REPLY, Reply.REPHRASE, self.examples)
-        if history or not refers_back(question, self.reader.analyser):
+        # After turns that asked nothing (« bonjour »), a follow-up is a first question.
+        asked_before = any(
+            m.role == "user"
+            and social_reply(m.content) is None
+            and not says_nothing(m.content, self.reader.analyser)
+            for m in history
+        )
+        if asked_before or not refers_back(question, self.reader.analyser):
             return None
         analysis = analyse(question, [], self.linker)
         if analysis.own:
@@ -622,6 +630,8 @@ def _words(text: str) -> list[tuple[str, str]]:
         parts = word.split("-")
         if len(parts) > 1 and all(part.isalpha() for part in parts):
             found += [(whole, part) for part in parts]
+        elif is_word_pair(word.lower()):
+            found += [(whole, part) for part in word.split("/")]
         else:
             found.append((whole, word))
     return found

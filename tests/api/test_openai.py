@@ -1,6 +1,7 @@
 """The OpenAI-compatible endpoint, used by the official `openai` client against a live server."""
 
-from openai import OpenAI
+import pytest
+from openai import NotFoundError, OpenAI, UnprocessableEntityError
 
 
 def test_chat_completion_with_the_openai_client(live_server):
@@ -29,12 +30,33 @@ def test_streaming_gives_the_same_answer(live_server):
     assert "Xen est distribué sous licence GPL" in text
 
 
-def test_chat_errors_are_json(client):
+def test_chat_errors_are_in_openai_shape(client):
     response = client.post("/v1/chat/completions", json={"model": "virtukg", "messages": []})
     assert response.status_code == 422
+    assert response.json()["error"]["type"] == "invalid_request_error"
     last_is_assistant = [{"role": "assistant", "content": "Bonjour"}]
     response = client.post("/v1/chat/completions", json={"messages": last_is_assistant})
-    assert response.status_code == 422 and response.json()["error"] == "invalid_request"
+    error = response.json()["error"]
+    assert response.status_code == 422 and error["code"] == "invalid_request"
+    assert "last" in error["message"]
+    with_nul = [{"role": "user", "content": "Xen\x00"}, {"role": "user", "content": "Et KVM ?"}]
+    response = client.post("/v1/chat/completions", json={"messages": with_nul})
+    assert response.status_code == 422 and "NUL" in response.json()["error"]["message"]
+
+
+def test_the_openai_client_reads_our_errors(live_server):
+    client = OpenAI(base_url=f"{live_server}/v1", api_key="unused", max_retries=0)
+    with pytest.raises(NotFoundError) as unknown_model:
+        client.chat.completions.create(
+            model="gpt-4", messages=[{"role": "user", "content": "Qu'est-ce que Xen ?"}]
+        )
+    assert unknown_model.value.code == "model_not_found"
+    assert "virtukg" in unknown_model.value.message
+    with pytest.raises(UnprocessableEntityError) as too_long:
+        client.chat.completions.create(
+            model="virtukg", messages=[{"role": "user", "content": "x" * 5000}]
+        )
+    assert "characters" in too_long.value.message
 
 
 def test_declined_answers_say_so_to_chat_clients(client):

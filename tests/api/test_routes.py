@@ -86,6 +86,7 @@ def test_ask_declines_out_of_scope_questions(client):
         ({"question": "x" * 1001}, "question: must be at most 1000 characters"),
         ({"question": "ok ?", "history": [{"role": "robot", "content": "x"}]}, "history"),
         ({"question": "ok ?", "history": [{"role": "user", "content": "x"}] * 21}, "history"),
+        ({"question": "ok ?", "history": [{"role": "user", "content": "Xen\x00"}]}, "NUL"),
         ({}, "question"),
     ],
 )
@@ -102,6 +103,15 @@ def test_malformed_json_is_a_4xx(client):
     )
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_request"
+
+
+def test_a_body_that_is_not_utf8_is_a_bad_request(client):
+    response = client.post(
+        "/api/ask",
+        content='{"question": "Qu\'est-ce que l\'émulation ?"}'.encode("latin-1"),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400 and response.json()["error"] == "bad_request"
 
 
 def test_search_follows_the_contract(client):
@@ -164,6 +174,8 @@ def test_unknown_entities_are_404_with_json(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+    assert "'product-" in response.json()["message"] or "'x-y'" in response.json()["message"]
+    assert "\"'" not in response.json()["message"]
 
 
 def test_entity_ids_are_validated(client):

@@ -66,6 +66,7 @@ def start_server(api_settings, log: Path, **settings: str) -> Server:
         "VIRTUKG_SPARQL_UPDATES": "true",
         "VIRTUKG_SPARQL_UPDATE_TOKEN": TOKEN,
         "VIRTUKG_HEADER_SECONDS": "1.5",
+        "VIRTUKG_BODY_SECONDS": "1.5",
         "VIRTUKG_SPARQL_UPDATE_TIMEOUT": "1.5",
         "VIRTUKG_SPARQL_QUEUE_SECONDS": "4",
         **{f"VIRTUKG_{name.upper()}": value for name, value in settings.items()},

@@ -82,7 +82,7 @@ def test_earlier_chat_turns_are_capped_like_the_ask_history(server):
         f"{server.base}/v1/chat/completions", json={"messages": messages}, timeout=30
     )
     assert response.status_code == 422, response.text
-    assert "4000" in response.json()["message"]
+    assert "4000" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "[::2]:80"])

@@ -1,5 +1,6 @@
 """The HTTP layer attacked below the app: what uvicorn would answer in plain text is the
-JSON error body; a huge or slow request head is refused; a chunked body is capped too."""
+JSON error body; a huge or slow request head, or a slow body, is refused; a chunked body is
+capped too."""
 
 import contextlib
 import json
@@ -75,6 +76,18 @@ def test_a_head_sent_too_slowly_is_cut(server):
     reply = _exchange(server, b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n", wait=3)
     status, body = _status_and_json(reply)
     assert (status, body["error"]) == (408, "timeout")
+    assert time.monotonic() - started < 6
+
+
+def test_a_body_sent_too_slowly_is_cut(server):
+    raw = (
+        b"POST /api/ask HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"question": '
+    )
+    started = time.monotonic()
+    status, body = _status_and_json(_exchange(server, raw))
+    assert (status, body["error"]) == (408, "timeout")
+    assert "body" in body["message"]
     assert time.monotonic() - started < 6
 
 

@@ -337,6 +337,18 @@ def test_french_adverbs_are_not_names_the_course_ignores(kb, question, unknown):
 @pytest.mark.parametrize(
     ("question", "unknown"),
     [
+        ("Xen convient-il pour tester/apprendre ?", 0),
+        ("QEMU est-il hébergé/natif ?", 0),
+        ("KVM ou Proxmox/Ceph ?", 2),
+    ],
+)
+def test_words_joined_by_a_slash_are_each_known_or_not(kb, question, unknown):
+    assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
         ("Hyper-V est-il un hyperviseur bare metal ?", 1),
         ("Que vaut Hyper-V face à Xen ?", 2),
         ("Présente-moi Xen", 0),
@@ -618,6 +630,20 @@ def test_a_first_message_that_refers_back_gets_a_question_back(kb, message, kind
         assert answer.suggestions and all(about in s for s in answer.suggestions)
         for suggestion in answer.suggestions:
             assert not kb.ask(suggestion).abstained, suggestion
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        [Message("user", "Salut !"), Message("assistant", "Bonjour ! Je réponds…")],
+        [Message("user", "merci"), Message("assistant", "Avec plaisir !")],
+        [Message("user", "  ")],
+        [Message("assistant", "")],
+    ],
+)
+def test_a_follow_up_after_turns_that_asked_nothing_gets_a_question_back(kb, earlier):
+    answer = kb.ask("Et son mode d'installation ?", earlier)
+    assert answer.reply == Reply.CLARIFICATION and answer.abstained
 
 
 def test_the_same_message_within_a_conversation_is_answered(kb):

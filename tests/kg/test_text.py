@@ -64,6 +64,20 @@ def test_identifiers_are_kept_whole(analyser, identifier):
     assert identifier in analyser.tokens(f"Le noyau {identifier.upper()} existe")
 
 
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        ("pour tester/déboguer", ["tester", "déboguer"]),
+        ("hébergé/natif", ["héberger", "natif"]),
+        ("GNU/Linux", ["gnu", "linux"]),
+        # A name with a short part stays whole.
+        ("le z/VM", ["z/vm"]),
+    ],
+)
+def test_words_joined_by_a_slash_are_read_as_words(analyser, text, lemmas):
+    assert analyser.lemmas(text) == lemmas
+
+
 def test_identifier_parts_are_searchable(analyser):
     terms = analyser.tokens("le module kvm-intel")
     assert "kvm" in terms and "intel" in terms
@@ -99,4 +113,21 @@ def test_slugify_is_stable_and_iri_safe():
     ],
 )
 def test_texting_spellings_are_written_out(typed, written):
+    assert standard_spelling(typed) == (written or typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Xen, en fait, c'est libre ?", "Xen c'est libre ?"),
+        ("du coup QEMU émule quoi", "QEMU émule quoi"),
+        ("c'est quoi en gros un conteneur ?", "c'est quoi un conteneur ?"),
+        ("Et l'hôte, il sert à quoi au juste ?", "Et l'hôte, il sert à quoi ?"),
+        # Unchanged: the same words with their own meaning.
+        ("Quel fait historique marque 1960 ?", None),
+        ("un serveur trop gros pour la salle", None),
+        ("est-ce vrai que Xen est libre ?", None),
+    ],
+)
+def test_discourse_fillers_are_left_out(typed, written):
     assert standard_spelling(typed) == (written or typed)
