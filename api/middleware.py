@@ -108,7 +108,7 @@ class OpenAIErrors:
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix + "/"):
             await self.app(scope, receive, send)
             return
         start: Message | None = None
@@ -126,7 +126,9 @@ class OpenAIErrors:
             if message.get("more_body", False):
                 return
             body = _openai_error(start["status"], b"".join(chunks))
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body})

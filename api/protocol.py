@@ -23,10 +23,9 @@ _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 431: b"Request Header 
 
 
 @cache
-def _limits() -> tuple[int, float, float]:
+def _settings() -> ApiSettings:
     """Read once per worker process (uvicorn builds the protocol without arguments of ours)."""
-    settings = ApiSettings()
-    return settings.max_header_bytes, settings.header_seconds, settings.body_seconds
+    return ApiSettings()
 
 
 class _Refused(httptools.HttpParserError):
@@ -40,7 +39,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._start_timer(_limits()[1], self._head_too_slow)
+        self._start_timer(_settings().header_seconds, self._head_too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
@@ -49,7 +48,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_bytes = 0
-        self._start_timer(_limits()[1], self._head_too_slow)
+        self._start_timer(_settings().header_seconds, self._head_too_slow)
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url))
@@ -60,13 +59,24 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        # Until the whole message has arrived: a request without a body completes at once.
-        self._start_timer(_limits()[2], self._body_too_slow)
+        # The body has until the whole message has arrived (a request without one completes
+        # at once), or its response is sent. A request pipelined behind one being answered
+        # is not read meanwhile: its time starts with its turn.
+        answering = self.cycle is not None and not self.cycle.response_complete
+        self._stop_timer()
         super().on_headers_complete()
+        if not answering:
+            self._start_timer(_settings().body_seconds, self._body_too_slow)
 
     def on_message_complete(self) -> None:
         self._stop_timer()
         super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        self._stop_timer()
+        super().on_response_complete()
+        if self.cycle is not None and self.cycle.more_body and not self.cycle.response_complete:
+            self._start_timer(_settings().body_seconds, self._body_too_slow)  # the next in line
 
     def send_400_response(self, msg: str) -> None:
         if not self._refused:
@@ -74,7 +84,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _count(self, size: int) -> None:
         self._head_bytes += size
-        limit = _limits()[0]
+        limit = _settings().max_header_bytes
         if self._head_bytes > limit:
             self._refuse(431, "header_too_large", f"the request's head exceeds {limit} bytes")
             raise _Refused
@@ -93,11 +103,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if not self._head_bytes:
             self.transport.close()  # a connection that never sent a request
             return
-        self._refuse(408, "timeout", f"the request's head took over {_limits()[1]:g} s")
+        seconds = _settings().header_seconds
+        self._refuse(408, "timeout", f"the request's head took over {seconds:g} s")
 
     def _body_too_slow(self) -> None:
         self._timer = None
-        self._refuse(408, "timeout", f"the request's body took over {_limits()[2]:g} s")
+        seconds = _settings().body_seconds
+        self._refuse(408, "timeout", f"the request's body took over {seconds:g} s")
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Write the JSON error and close the connection."""

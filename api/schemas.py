@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 HISTORY_MESSAGE_CHARS = 4000  # an earlier turn: a question, or one of our answers
 
@@ -10,13 +10,6 @@ HISTORY_MESSAGE_CHARS = 4000  # an earlier turn: a question, or one of our answe
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=HISTORY_MESSAGE_CHARS)
-
-    @field_validator("content")
-    @classmethod
-    def _without_nul(cls, content: str) -> str:
-        if "\x00" in content:
-            raise ValueError("must not contain NUL characters")
-        return content
 
 
 class AskRequest(BaseModel):
@@ -70,7 +63,7 @@ class AskResponse(BaseModel):
     abstained: bool
     reply: Literal["answer", "declined", "clarification", "greeting", "thanks", "rephrase"] = Field(
         description="What kind of turn this is: an answer, a refusal, a question back (a "
-        "follow-up that comes first), a reply to a greeting or thanks, a request to rephrase."
+        "follow-up with nothing to follow), a reply to a greeting or thanks, a request to rephrase."
     )
     intent: str = Field(description="The kind of answer the question asks for.")
     suggestions: list[str]

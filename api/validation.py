@@ -25,7 +25,8 @@ def check_history(count: int, settings: ApiSettings) -> None:
 
 
 def check_earlier_turns(texts: list[str], field: str = "messages") -> None:
-    """The same cap on each earlier turn as ``/api/ask``'s history has."""
+    """Each earlier turn of a conversation: at most as long as ``/api/ask``'s history
+    allows, and without NUL characters."""
     if any(len(text) > HISTORY_MESSAGE_CHARS for text in texts):
         raise _invalid(
             field, f"earlier messages must be at most {HISTORY_MESSAGE_CHARS} characters"

@@ -58,6 +58,8 @@ READER_L2 = (0.01, 0.03, 0.1, 0.3, 1.0)  # chosen by inner cross-validation
 CONFIDENCE_L2 = 0.05
 INNER_FOLDS = 4
 MAX_WRONGLY_DECLINED = 0.05
+THRESHOLD_RESAMPLES = 50  # bootstrap resamples the thresholds are the median of
+THRESHOLD_SEED = 0
 SURE_ACCURACY = 0.9
 Labels = npt.NDArray[np.bool_]
 
@@ -255,6 +257,20 @@ def _thresholds(probabilities: Matrix, in_scope: Labels, correct: Labels) -> tup
     return decline_below, max(sure_from, decline_below)
 
 
+def _bagged_thresholds(
+    probabilities: Matrix, in_scope: Labels, correct: Labels
+) -> tuple[float, float]:
+    """The median of the thresholds fitted on resamples of the questions: a threshold
+    fitted once follows whichever few questions lie near it."""
+    rng = np.random.default_rng(THRESHOLD_SEED)
+    found = []
+    for _ in range(THRESHOLD_RESAMPLES):
+        picked = rng.integers(0, len(probabilities), len(probabilities))
+        found.append(_thresholds(probabilities[picked], in_scope[picked], correct[picked]))
+    decline_below, sure_from = np.median(np.asarray(found), axis=0)
+    return float(decline_below), float(max(sure_from, decline_below))
+
+
 def fit_confidence(
     signals: list[dict[str, float]], in_scope: list[bool], correct: list[bool]
 ) -> tuple[LinearModel, float, float]:
@@ -262,7 +278,7 @@ def fit_confidence(
     y = np.array(in_scope, dtype=bool)
     model = _logistic(x, y)
     probabilities = 1 / (1 + np.exp(-model.scores(x)))
-    decline_below, sure_from = _thresholds(probabilities, y, np.array(correct, dtype=bool))
+    decline_below, sure_from = _bagged_thresholds(probabilities, y, np.array(correct, dtype=bool))
     return model, round(decline_below, 4), round(sure_from, 4)
 
 

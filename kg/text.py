@@ -103,28 +103,27 @@ def is_word_pair(token: str) -> bool:
     return len(parts) > 1 and all(p.isalpha() and len(p) >= _PAIRED_WORD for p in parts)
 
 
-FRENCH_STOP_WORDS = frozenset(
-    line.strip()
-    for line in (Path(__file__).parent / "data" / "stopwords_fr.txt")
-    .read_text("utf-8")
-    .splitlines()
-    if line.strip() and not line.startswith("#")
-)
-
-
-def _texting_spellings() -> dict[str, str]:
-    rows = (Path(__file__).parent / "data" / "texting_fr.tsv").read_text("utf-8").splitlines()
-    return dict(r.split("\t", 1) for r in rows if r.strip() and not r.startswith("#"))
-
-
-def _fillers() -> list[str]:
-    lines = (Path(__file__).parent / "data" / "fillers_fr.txt").read_text("utf-8").splitlines()
+def _data_lines(name: str) -> list[str]:
+    """The lines of a file of ``kg/data``, without blank lines and « # » comments."""
+    lines = (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+FRENCH_STOP_WORDS = frozenset(_data_lines("stopwords_fr.txt"))
+
+
+def _texting_spellings() -> dict[str, str]:
+    return dict(line.split("\t", 1) for line in _data_lines("texting_fr.tsv"))
+
+
 _TEXTING = _texting_spellings()
+# A filler stands at a clause's edge: opening the message, between commas, or before a
+# question mark or the end. Inside a clause the same words may mean something (« KVM en fait
+# partie », « en vrai ou en VM »).
+_FILLERS = "|".join(map(re.escape, _data_lines("fillers_fr.txt")))
 _FILLER = re.compile(
-    r",?\s*(?<![\w'’-])(?:" + "|".join(map(re.escape, _fillers())) + r")(?![\w'’-]),?",
+    rf"^\s*(?:{_FILLERS})\b\s*,?|,\s*(?:{_FILLERS})\s*(?=,)"
+    rf"|,?\s*(?<![\w'’-])(?:{_FILLERS})\s*(?=[?!]|$)",
     re.IGNORECASE,
 )
 _TEXTING_WORD = re.compile(
@@ -140,10 +139,9 @@ def standard_spelling(text: str) -> str:
     « pkoi » → « pourquoi ») and its discourse fillers left out (« en fait », « du coup »),
     so that question words and names are read as usual."""
     text = _TEXTING_WORD.sub(_written_out, text)
-    text, fillers = _FILLER.subn(" ", text)
-    if fillers:
-        text = _SPACES.sub(" ", text).strip()
-    return _TEXTING_CEST.sub(lambda found: found.group()[:-1] + "'est ", text)
+    text = _TEXTING_CEST.sub(lambda found: found.group()[:-1] + "'est ", text)
+    text, removed = _FILLER.subn(" ", text)
+    return _SPACES.sub(" ", text).replace(" ,", ",").strip() if removed else text
 
 
 def _written_out(found: re.Match[str]) -> str:
@@ -268,7 +266,8 @@ class FrenchAnalyser:
 
     def lemmas(self, text: str) -> list[str]:
         """The content words of a text as lemmas, in order: lemmatised before accents are
-        folded, so the lemmatiser sees the words as written. Identifiers stay whole."""
+        folded, so the lemmatiser sees the words as written. Identifiers stay whole; words
+        joined by a slash are words (« apprendre/expérimenter »)."""
         return [lemma for lemma, _ in self.words(text)]
 
     def words(self, text: str) -> list[tuple[str, str]]:
@@ -287,13 +286,17 @@ class FrenchAnalyser:
                     (self.lemma(p), p) for p in parts if fold_accents(p) not in FRENCH_STOP_WORDS
                 ]
             elif is_word_pair(token):  # « apprendre/expérimenter »: each word
-                found += [(self.lemma(p), p) for p in token.split("/")]
+                words = [p for p in token.split("/") if fold_accents(p) not in FRENCH_STOP_WORDS]
+                found += [self._word(p) for p in words]
             elif _IDENTIFIER.search(folded) or not token.isalpha():
                 found.append((token, token))
             else:
-                token = french_spelling(token)
-                found.append((self.lemma(token), token))
+                found.append(self._word(token))
         return found
+
+    def _word(self, word: str) -> tuple[str, str]:
+        word = french_spelling(word)
+        return self.lemma(word), word
 
     def stem_key(self, word: str) -> str:
         """The key of a word's Snowball stem (accents folded), for words typed without accents

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from api.deps import KB, AppSettings
-from api.errors import ERROR_RESPONSES, error_body
+from api.errors import error_body
 from api.validation import (
     check_earlier_turns,
     check_history,
@@ -21,9 +21,28 @@ from api.validation import (
 )
 from kg.qa import Answer, Message
 
-router = APIRouter(
-    prefix="/v1", tags=["openai"], responses={404: ERROR_RESPONSES[404], 422: ERROR_RESPONSES[422]}
-)
+_OPENAI_ERRORS: dict[int | str, dict[str, object]] = {
+    status: {
+        "description": description,
+        "content": {
+            "application/json": {
+                "example": {
+                    "error": {
+                        "message": "what is wrong, in plain words",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": code,
+                    }
+                }
+            }
+        },
+    }
+    for status, code, description in (
+        (404, "model_not_found", "Unknown model"),
+        (422, "invalid_request", "Invalid messages"),
+    )
+}
+router = APIRouter(prefix="/v1", tags=["openai"], responses=_OPENAI_ERRORS)
 _CHUNK_WORDS = 8
 
 
@@ -43,7 +62,7 @@ class OpenAIMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    model: str = "virtukg"  # the id /v1/models lists; any other is refused (404)
+    model: str | None = None  # the id /v1/models lists; any other is refused (404)
     messages: list[OpenAIMessage] = Field(min_length=1)
     stream: bool = False
     temperature: float | None = None
@@ -81,7 +100,7 @@ async def chat_completions(
 ) -> dict[str, Any] | JSONResponse | StreamingResponse:
     """The last user message is the question; earlier user and assistant messages are the
     history. The reply carries the answer, its sources and, as an extension, `citations`."""
-    if body.model != settings.model_name:
+    if body.model is not None and body.model != settings.model_name:
         return error_body(
             404,
             "model_not_found",

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.errors import ERROR_RESPONSES
 from api.schemas import AskRequest, AskResponse, HitOut, SearchResponse
 from api.settings import ApiSettings
-from api.validation import check_history, check_question
+from api.validation import check_earlier_turns, check_history, check_question
 from kg.kb import KnowledgeBase
 from kg.qa import Message
 from kg.search import SearchMode
@@ -36,6 +36,7 @@ def ask(body: AskRequest, request: Request) -> Response:
     kb, settings = _state(request)
     check_question(body.question, settings)
     check_history(len(body.history), settings)
+    check_earlier_turns([m.content for m in body.history], field="history")
     history = [Message(m.role, m.content) for m in body.history]
     return _json(AskResponse.model_validate(asdict(kb.ask(body.question, history))))
 

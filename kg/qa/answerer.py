@@ -211,13 +211,13 @@ class QuestionAnswerer:
         if says_nothing(question, self.reader.analyser) and not (history and asks(question)):
             return self._reply(REPHRASE_REPLY, Reply.REPHRASE, self.examples)
         # After turns that asked nothing (« bonjour »), a follow-up is a first question.
-        asked_before = any(
+        # After turns that asked nothing (« bonjour »), a follow-up is a first question.
+        if not refers_back(question, self.reader.analyser) or any(
             m.role == "user"
-            and social_reply(m.content) is None
+            and social_reply(standard_spelling(m.content)) is None
             and not says_nothing(m.content, self.reader.analyser)
             for m in history
-        )
-        if asked_before or not refers_back(question, self.reader.analyser):
+        ):
             return None
         analysis = analyse(question, [], self.linker)
         if analysis.own:
@@ -613,8 +613,9 @@ def _is_ordinary_word(word: str) -> bool:
 def _words(text: str) -> list[tuple[str, str]]:
     """The words of a text, each with the whole it was written in: hyphenated words of
     letters give their parts (« présente-moi », « peut-on »), so do elisions
-    (« l'hyperviseur ») but not words written with an apostrophe (« aujourd'hui »);
-    identifiers stay whole (« x86_64 »)."""
+    (« l'hyperviseur ») but not words written with an apostrophe (« aujourd'hui »), and
+    so do words joined by a slash (« tester/apprendre »); identifiers stay whole
+    (« x86_64 », « z/VM »)."""
     found = []
     for match in _NAME.finditer(text):
         word = whole = match.group()
@@ -630,7 +631,7 @@ def _words(text: str) -> list[tuple[str, str]]:
         parts = word.split("-")
         if len(parts) > 1 and all(part.isalpha() for part in parts):
             found += [(whole, part) for part in parts]
-        elif is_word_pair(word.lower()):
+        elif is_word_pair(word):
             found += [(whole, part) for part in word.split("/")]
         else:
             found.append((whole, word))

@@ -74,6 +74,7 @@ _ENTITY_CLASSES = frozenset(LINKABLE_CLASSES)  # the classes an entity of the gr
 # (« différencie » / « diffère », « expériences » / « expérimentation »).
 _FAMILY_PREFIX = 5
 _AGENT_CLASSES = frozenset({"Person", "Organisation"})
+_TYPED = frozenset({AnswerType.TIME, AnswerType.AGENT})
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bannees? \d{2,4}\b|\b\d{2,4}s\b")
 _NUMBER = re.compile(
     r"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|seul|seule"
@@ -390,6 +391,13 @@ class CandidateReader:
         options.append(Option(frozenset(e.id for e in last), frozenset(stems)))
         return options if all(o.entities or o.stems for o in options) else []
 
+    def _holds(self, kind: AnswerType, passage_id: str) -> bool:
+        """Whether a passage holds a unit of the kind a typed question asks for."""
+        profiles = [self.profiles[i] for i in self.by_passage.get(passage_id, [])]
+        if kind == AnswerType.TIME:
+            return any(p.has_time for p in profiles)
+        return any(p.classes & _AGENT_CLASSES for p in profiles)
+
     def _distinctive_stems(self, text: str) -> list[str]:
         """The stems of a text's words, but those of families a quarter of the course uses."""
         return [
@@ -406,7 +414,13 @@ class CandidateReader:
         top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
         scores = {pid: score / top for pid, score in ranked}
         found: list[Candidate] = []
-        for passage_id, _ in ranked[:PASSAGES_READ]:
+        read = [pid for pid, _ in ranked[:PASSAGES_READ]]
+        # A question for a date or a person whose best passages hold none reads on to the
+        # first passage that does.
+        kind = analysis.answer_type
+        if kind in _TYPED and not any(self._holds(kind, pid) for pid in read):
+            read += [pid for pid, _ in ranked[PASSAGES_READ:] if self._holds(kind, pid)][:1]
+        for passage_id in read:
             for index in self.by_passage.get(passage_id, []):
                 unit = self.units[index]
                 found.append(

@@ -1,8 +1,9 @@
 """The turns of a conversation that are not questions about the course.
 
 A greeting or a thank-you gets a short polite reply; an input that says nothing
-(« x », « ??? ») is asked to be rephrased; a first question that refers back to
-something never named (« Et sa licence ? ») gets a question back. These are read
+(« x », « ??? ») is asked to be rephrased; a question that refers back to
+something never named (« Et sa licence ? » first, or after a greeting) gets a
+question back. These are read
 from the form of the message (French social phrases, possessives, « et »
 opening a follow-up), never from the course.
 """
@@ -73,7 +74,7 @@ def refers_back(message: str, analyser: FrenchAnalyser) -> bool:
 
 
 def clarification(subject_kind: str | None) -> str:
-    """The question back when a follow-up comes first: what it is about."""
+    """The question back when a follow-up has nothing to follow: what it is about."""
     if subject_kind:
         head = subject_kind.split()[0]
         feminine = head.endswith(("ion", "ence", "ance", "ure", "té", "nne", "ité"))

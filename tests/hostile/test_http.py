@@ -91,6 +91,15 @@ def test_a_body_sent_too_slowly_is_cut(server):
     assert time.monotonic() - started < 6
 
 
+def test_a_request_answered_before_its_body_arrives_gets_no_408_after(server):
+    raw = (
+        b"POST /api/nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"question": '
+    )
+    reply = _exchange(server, raw, timeout=3)  # longer than VIRTUKG_BODY_SECONDS
+    assert reply.startswith(b"HTTP/1.1 404") and b" 408 " not in reply
+
+
 def test_a_connection_that_sends_nothing_is_closed(server):
     address = urlsplit(server.base)
     started = time.monotonic()

@@ -109,6 +109,16 @@ def test_the_decline_threshold_lies_halfway_between_what_it_separates(declined, 
     assert decline_below == pytest.approx((declined + answered) / 2)
 
 
+def test_thresholds_over_resamples_are_reproducible_and_separate_the_two_kinds():
+    rng = np.random.default_rng(1)
+    off_course, in_course = rng.uniform(0.0, 0.3, 30), rng.uniform(0.6, 1.0, 150)
+    probabilities = np.concatenate([off_course, in_course])
+    in_scope = np.array([False] * 30 + [True] * 150)
+    first = fitting._bagged_thresholds(probabilities, in_scope, in_scope)
+    assert first == fitting._bagged_thresholds(probabilities, in_scope, in_scope)
+    assert off_course.max() < first[0] < in_course.min() and first[1] >= first[0]
+
+
 @pytest.fixture(scope="module")
 def own_questions():
     """A few questions of our own, in the evaluation format."""

@@ -308,6 +308,18 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "La virtualisation date de quand ?",
+        "ça remonte à quand, la virtualisation ?",
+        "De quand date la virtualisation ?",
+    ],
+)
+def test_a_question_for_a_date_reads_on_to_a_passage_that_gives_one(kb, question):
+    assert "1960" in _answers(kb, question).answer
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("la LGPL c'est quoi ?", "lesser general public"),
@@ -637,6 +649,7 @@ def test_a_first_message_that_refers_back_gets_a_question_back(kb, message, kind
     [
         [Message("user", "Salut !"), Message("assistant", "Bonjour ! Je réponds…")],
         [Message("user", "merci"), Message("assistant", "Avec plaisir !")],
+        [Message("user", "slt"), Message("assistant", "Bonjour !")],
         [Message("user", "  ")],
         [Message("assistant", "")],
     ],
