@@ -112,6 +112,25 @@ def _data_lines(name: str) -> list[str]:
 FRENCH_STOP_WORDS = frozenset(_data_lines("stopwords_fr.txt"))
 
 
+@lru_cache(maxsize=1)
+def _french_dictionary() -> frozenset[str]:
+    from spellchecker import SpellChecker  # its French word list, loaded on first use
+
+    return frozenset(fold_accents(w) for w in SpellChecker(language="fr").word_frequency)
+
+
+@lru_cache(maxsize=16384)
+def is_ordinary_word(word: str) -> bool:
+    """Whether a French or English dictionary knows a lower-case word, accents or none. The
+    French spelling dictionary holds the invariable words the lemmatiser's table lacks
+    (« toujours », « souvent »)."""
+    return (
+        simplemma.is_known(word, lang="fr")
+        or fold_accents(word) in _french_dictionary()
+        or simplemma.is_known(fold_accents(word), lang="en")
+    )
+
+
 def _texting_spellings() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in _data_lines("texting_fr.tsv"))
 
@@ -126,8 +145,12 @@ _FILLER = re.compile(
     rf"|,?\s*(?<![\w'’-])(?:{_FILLERS})\s*(?=[?!]|$)",
     re.IGNORECASE,
 )
+# A texting word stands alone or after an elision (« d'archis »), not inside a word.
 _TEXTING_WORD = re.compile(
-    r"(?<![\w'’-])(" + "|".join(map(re.escape, _TEXTING)) + r")(?![\w'’-])", re.IGNORECASE
+    r"(?:(?<![\w'’-])|(?<=\b[cdjlmnst]['’])|(?<=\bqu['’]))("
+    + "|".join(map(re.escape, _TEXTING))
+    + r")(?![\w'’-])",
+    re.IGNORECASE,
 )
 # « c » alone before a word, as in « c quoi » or « c koi » (a capital C is the language,
 # unless it opens the message); « c est », « c était » only lack their apostrophe.

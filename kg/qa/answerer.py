@@ -42,12 +42,15 @@ from kg.qa.conversation import (
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
+from kg.qa.spelling import CourseSpelling
 from kg.qa.suggestions import questions_about, suggest
 from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
     FRENCH_STOP_WORDS,
     fold_accents,
+    french_spelling,
+    is_ordinary_word,
     is_word_pair,
     lookup_key,
     normalise,
@@ -68,12 +71,14 @@ _ABOUT_NOW = re.compile(
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# Questions for steps to follow (« comment installer… », « étape par étape ») or for a
-# price: a course may or may not give them; the confidence model learns whether it does.
+# Questions for steps to follow (« comment installer… », « étape par étape », « quelles
+# commandes pour… ») or for a price: a course may or may not give them; the confidence
+# model learns whether it does.
 _HOW_TO = re.compile(
     r"\bcomment (?:(?:peut-on|faut-il|doit-on|on peut|je peux|puis-je) )?"
     r"(?:s'|se |l'|le |la |les |en |y )?(?P<verb>[a-z]+(?:er|ir|re))\b"
-    r"|\b(?:etapes?|procedure|tutoriel|pas a pas)\b"
+    r"|\b(?:etapes?|procedure|tutoriel|pas a pas|marche a suivre|ligne de commande)\b"
+    r"|\bcommandes? (?:a taper|a lancer|pour)\b"
 )
 _PRICE = re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*)\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
@@ -132,6 +137,7 @@ class Reading:
         if best is None:
             signals.update(probability=0.0, margin=0.0, best_score=0.0, answer_coverage=0.0)
             signals.update(passage_coverage=0.0, topic_coverage=0.0, uncovered_rare=1.0, fact=0.0)
+            signals["type_unmet"] = 1.0
         else:
             signals.update(self.coverage(best))
             ordered = np.sort(scores)[::-1]
@@ -141,6 +147,8 @@ class Reading:
             )
             signals["best_score"] = float(ordered[0])
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
+            # « Qui… » answered without a person or a company, « quand… » without a date.
+            signals["type_unmet"] = self.candidates[best].features.get("type_unmet", 0.0)
             # A property the graph states of a thing is taken as current (« sa licence
             # actuelle »): the less the answer is such a property named by the question, the
             # more a question about the present is beyond the course.
@@ -176,6 +184,7 @@ class QuestionAnswerer:
         self.slides = {p.id: p.slide for p in passages.values()}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
+        self.spelling = CourseSpelling((p.text for p in passages.values()), reader.analyser.lemma)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
         )
@@ -195,7 +204,7 @@ class QuestionAnswerer:
         replaces the fitted model (cross-validation answers with the fold's)."""
         model = model or self.model
         history = history or []
-        question = standard_spelling(question)
+        question = self.spelling.correct(standard_spelling(question))
         reply = self._converse(question, history)
         if reply is not None:
             return reply
@@ -254,7 +263,7 @@ class QuestionAnswerer:
     ) -> Reading:
         """Retrieve the passages and describe every candidate answer."""
         fusion = fusion or self.model.fusion
-        question = standard_spelling(question)
+        question = self.spelling.correct(standard_spelling(question))
         resolved = resolve_ellipsis(question, history, self.linker)
         # A follow-up resolved into a question of its own is read alone: what the earlier
         # question was about is what it no longer asks about.
@@ -517,14 +526,16 @@ class QuestionAnswerer:
         # The first word is capitalised as any sentence's; the parts after it are not
         # (« Hyper-V est-il… »: its « V » is a name's).
         for index, (whole, word) in enumerate(_words(question)):
-            key = lookup_key(self.reader.analyser.lemma(word.lower()))
+            key = lookup_key(self.reader.analyser.lemma(french_spelling(word.lower())))
             known = {key, lookup_key(word.lower()), lookup_key(whole.lower())}
             if known & self.vocabulary:
                 continue
             if fold_accents(word.lower()) in FRENCH_STOP_WORDS:
                 continue
+            if len(whole) == 1:
+                continue  # a letter written alone is spoken of as a letter (« le K de KVM »)
             capitalised = index > 0 and any(c.isupper() for c in word)
-            if capitalised or not _is_ordinary_word(word.lower()):
+            if capitalised or not is_ordinary_word(word.lower()):
                 count += 1
         return count
 
@@ -599,15 +610,6 @@ def _asks_how_to(question: str) -> bool:
         if verb is None or simplemma.lemmatize(verb, lang="fr") == verb:
             return True
     return False
-
-
-@lru_cache(maxsize=16384)
-def _is_ordinary_word(word: str) -> bool:
-    """Whether a French or English dictionary knows the word, or it is the adverb of a French
-    adjective the dictionary knows (« concrètement »)."""
-    if word.endswith("ment") and simplemma.is_known(word[:-4], lang="fr"):
-        return True
-    return simplemma.is_known(word, lang="fr") or simplemma.is_known(fold_accents(word), lang="en")
 
 
 def _words(text: str) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ opening a follow-up), never from the course.
 import re
 from enum import StrEnum
 
-from kg.text import FrenchAnalyser, normalise
+from kg.text import FRENCH_STOP_WORDS, FrenchAnalyser, normalise
 
 
 class Reply(StrEnum):
@@ -34,10 +34,9 @@ _THANKS = re.compile(
     r"|^(?:au revoir|a bientot|bye)[ !.]*$"
 )
 # A follow-up's marks: opening with « et », a possessive (« sa licence »), a demonstrative
-# before a noun (« ce sigle »).
-_REFERS_BACK = re.compile(
-    r"^et\b|\b(?:sa|son|ses|leur|leurs)\b|\b(?:ce|cet|cette|ces) (?!que\b|qui\b|quoi\b)\w+"
-)
+# before a word that is not a function word (« ce sigle », not « ce sont » nor « ce que »).
+_REFERS_BACK = re.compile(r"^et\b|\b(?:sa|son|ses|leur|leurs)\b")
+_DEMONSTRATIVE = re.compile(r"\b(?:ce|cet|cette|ces) (\w+)")
 _MIN_WORD = 3
 _SHORT = 3  # words that carry meaning, at most, in a follow-up that names nothing
 
@@ -69,8 +68,12 @@ def says_nothing(message: str, analyser: FrenchAnalyser) -> bool:
 def refers_back(message: str, analyser: FrenchAnalyser) -> bool:
     """Whether a short message speaks of something named earlier (« Et sa licence ? »): a
     longer one says what it is about even when a possessive appears in it."""
-    short = len(analyser.lemmas(message)) <= _SHORT
-    return short and bool(_REFERS_BACK.search(normalise(message).replace("’", "'")))
+    if len(analyser.lemmas(message)) > _SHORT:
+        return False
+    folded = normalise(message).replace("’", "'")
+    return bool(_REFERS_BACK.search(folded)) or any(
+        word not in FRENCH_STOP_WORDS for word in _DEMONSTRATIVE.findall(folded)
+    )
 
 
 def clarification(subject_kind: str | None) -> str:

@@ -38,6 +38,7 @@ CONFIDENCE_FEATURES = (
     "about_now",
     "asks_how_to",
     "asks_price",
+    "type_unmet",
 )
 Matrix = npt.NDArray[np.float64]
 

@@ -377,6 +377,10 @@ def test_only_the_first_word_is_capitalised_as_a_sentence_is(kb, question, unkno
         ("Comment installer Xen sur Debian ?", 1, 0),
         ("comment on peut configurer le réseau de QEMU ?", 1, 0),
         ("Créer une VM avec KVM, étape par étape ?", 1, 0),
+        ("quelle commande pour démarrer un conteneur OpenVZ ?", 1, 0),
+        ("Lancer QEMU en ligne de commande, ça se fait comment ?", 1, 0),
+        ("les commandes à taper pour activer KVM ?", 1, 0),
+        ("Le chroot est une commande de quel système ?", 0, 0),
         ("Combien coûte VMware Server ?", 0, 1),
         ("Quel est le prix d'une licence Solaris ?", 0, 1),
         ("Comment fonctionne la paravirtualisation ?", 0, 0),
@@ -645,6 +649,22 @@ def test_a_first_message_that_refers_back_gets_a_question_back(kb, message, kind
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "Les risques de la virtualisation, ce sont lesquels ?",
+        "les atouts de la virtualisation ce sont quoi",
+        "Les défauts de la virtualisation, ce serait lesquels ?",
+    ],
+)
+def test_ce_as_a_pronoun_does_not_make_a_first_question_a_follow_up(kb, message):
+    assert kb.ask(message).reply != Reply.CLARIFICATION
+
+
+def test_a_demonstrative_before_a_noun_still_refers_back(kb):
+    assert kb.ask("Et cet outil ?").reply == Reply.CLARIFICATION
+
+
+@pytest.mark.parametrize(
     "earlier",
     [
         [Message("user", "Salut !"), Message("assistant", "Bonjour ! Je réponds…")],
@@ -774,3 +794,18 @@ def test_a_follow_up_that_points_back_is_read_with_the_earlier_question(kb, foll
     history = [Message("user", first), Message("assistant", kb.ask(first).answer)]
     analysis = analyse(follow_up, history, kb.linker)
     assert (analysis.context == first) is points_back
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("la paravirt, c'est quoi ?", "modifi"),
+        ("l'emul kesako", "simule"),
+        ("Le V de KVM veut dire quoi ?", "virtual"),
+        ("il a toujours été sous LGPL, Wine ?", "winehq"),
+    ],
+)
+def test_slang_truncations_and_ordinary_adverbs_are_not_unknown_names(kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.abstained, answer.answer
+    assert expected in normalise(answer.answer)

@@ -1,6 +1,15 @@
 import pytest
 
-from kg.text import FrenchAnalyser, lookup_key, normalise, sentences, slugify, standard_spelling
+from kg.qa.spelling import CourseSpelling
+from kg.text import (
+    FrenchAnalyser,
+    is_ordinary_word,
+    lookup_key,
+    normalise,
+    sentences,
+    slugify,
+    standard_spelling,
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +115,8 @@ def test_slugify_is_stable_and_iri_safe():
         ("kel licence pr qemu", "quel licence pour qemu"),
         ("C quoi la diff ?", "C'est quoi la différence ?"),
         ("ya combien de types ds le cours", "il y a combien de types dans le cours"),
+        ("les perfs de qemu, kesako ?", "les performances de qemu, qu'est-ce que c'est ?"),
+        ("cb d'archis supportées ?", "combien d'architectures supportées ?"),
         # Unchanged: the C language, acronyms in capitals, words that merely begin alike.
         ("un programme écrit en C pour Linux", None),
         ("le PB et le DS", None),
@@ -133,3 +144,51 @@ def test_texting_spellings_are_written_out(typed, written):
 )
 def test_discourse_fillers_are_left_out(typed, written):
     assert standard_spelling(typed) == (written or typed)
+
+
+@pytest.mark.parametrize(
+    "word", ["toujours", "souvent", "plutot", "deja", "tres", "concretement", "systemes", "sigle"]
+)
+def test_ordinary_words_are_known_with_or_without_accents(word):
+    assert is_ordinary_word(word)
+
+
+@pytest.mark.parametrize("word", ["kubernetes", "proxmox", "vsphere", "virsh", "kesako"])
+def test_names_and_slang_are_not_ordinary_words(word):
+    assert not is_ordinary_word(word)
+
+
+COURSE = (
+    "La paravirtualisation modifie le système invité. La virtualisation complète ne le "
+    "modifie pas. Une virtualisation, deux virtualisations ; un hyperviseur ; le cloisonnement."
+)
+
+
+def course_spelling(*texts: str) -> CourseSpelling:
+    return CourseSpelling(texts or [COURSE], FrenchAnalyser().lemma)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("la paravirt c'est quoi ?", "la paravirtualisation c'est quoi ?"),
+        ("les limites de la virtu", "les limites de la virtualisation"),
+        ("l'hyperv et la virtu", "l'hyperviseur et la virtualisation"),
+        ("le cloisonement, la paravirtualisaton", "le cloisonnement, la paravirtualisation"),
+        ("un hyperviseru", "un hyperviseur"),
+        # Unchanged: ordinary words, names (capitals, identifiers), short beginnings.
+        ("une virtuose de la modification", None),
+        ("Paravirt et Hyper-V", None),
+        ("le rôle de virt-manager", None),
+        ("la para et l'emu", None),
+        ("Paravirtualisaton et Cloisonement", None),
+        ("les hyperviseurs modifient", None),
+    ],
+)
+def test_course_words_cut_short_or_mistyped_are_written_out(typed, written):
+    assert course_spelling().correct(typed) == (written or typed)
+
+
+def test_completions_come_from_the_course_text():
+    other_course = "La virtuosité se travaille. La virtuosité demande du temps."
+    assert course_spelling(other_course).correct("la virtu") == "la virtuosité"
