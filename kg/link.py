@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kg.namespaces import local_id
 from kg.store import GraphStore
-from kg.text import FrenchAnalyser, normalise
+from kg.text import FRENCH_STOP_WORDS, FrenchAnalyser, normalise
 
 LINKABLE_CLASSES = (
     "VirtualisationType",
@@ -104,8 +104,13 @@ class _LabelIndex:
         self._word_list: list[str] = []
         self._corrections: dict[str, str] = {}
 
+    def _terms(self, text: str) -> list[str]:
+        """The text's analysed terms, without those whose stem is a grammatical word: « née »
+        and « NES » both stem to « ne », so such a label is matched as a phrase."""
+        return [t for t in self._analyser.tokens(text) if t not in FRENCH_STOP_WORDS]
+
     def add(self, label: str, kind: str, identifier: str) -> None:
-        terms = tuple(self._analyser.tokens(label))
+        terms = tuple(self._terms(label))
         if terms:
             self._by_terms.setdefault(terms, set()).add((kind, identifier))
             self._words.update(t for t in terms if t.isalpha())
@@ -137,7 +142,7 @@ class _LabelIndex:
 
         ``fuzzy`` reads misspelt words as the label word they most likely mean.
         """
-        terms = self._analyser.tokens(text)
+        terms = self._terms(text)
         if fuzzy:
             terms = [self._correct(t) for t in terms]
         longest = max((len(k) for k in self._by_terms), default=0)

@@ -52,6 +52,19 @@ def test_entity_linking_survives_variants(kb, text, entity):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "où est née la virtualisation ?",
+        "les premières machines nées chez IBM",
+        "une technique née dans les années 60",
+    ],
+)
+def test_a_word_whose_stem_is_a_grammatical_word_links_nothing_by_it(kb, text):
+    assert "platform-nes" not in [e.id for e in kb.linker.link(text)]
+    assert "platform-nes" in [e.id for e in kb.linker.link("les consoles NES")]
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("Qui développe Bochs ?", AnswerType.AGENT),
