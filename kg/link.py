@@ -9,6 +9,7 @@ labels and question cues the ontology gives each property ("licence",
 "maintient", "qu'est-ce que" → definition).
 """
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -66,6 +67,7 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {{
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_LONG_LENGTH = 8
 _MAX_CORRECTIONS = 50_000
+_PHRASE_WORD = re.compile(r"[\w']+")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class Links:
     classes: list[str]
     relations: list[str]
     residual: list[str]
+
+
+def _phrase(text: str) -> str:
+    """The text's words between spaces, punctuation left out, for matching a phrase."""
+    return f" {' '.join(_PHRASE_WORD.findall(normalise(text)))} "
 
 
 class _LabelIndex:
@@ -115,7 +122,7 @@ class _LabelIndex:
             self._by_terms.setdefault(terms, set()).add((kind, identifier))
             self._words.update(t for t in terms if t.isalpha())
         else:  # a cue made only of grammatical words ("qu'est-ce que")
-            self._by_phrase.setdefault(f" {normalise(label)} ", set()).add((kind, identifier))
+            self._by_phrase.setdefault(_phrase(label), set()).add((kind, identifier))
 
     def _correct(self, term: str) -> str:
         """The label word a misspelt term most likely means, or the term itself."""
@@ -164,7 +171,7 @@ class _LabelIndex:
             else:
                 residual.append(terms[position])
                 position += 1
-        folded = f" {normalise(text).replace('?', ' ')} "
+        folded = _phrase(text)
         for phrase, matches in self._by_phrase.items():
             if phrase in folded:
                 found += [m for m in sorted(matches) if m not in found]

@@ -119,6 +119,11 @@ def _french_dictionary() -> frozenset[str]:
     return frozenset(fold_accents(w) for w in SpellChecker(language="fr").word_frequency)
 
 
+def warm_up() -> None:
+    """Load the word lists now, so that the first question does not wait for them."""
+    _french_dictionary()
+
+
 @lru_cache(maxsize=16384)
 def is_ordinary_word(word: str) -> bool:
     """Whether a French or English dictionary knows a lower-case word, accents or none. The
@@ -145,11 +150,12 @@ _FILLER = re.compile(
     rf"|,?\s*(?<![\w'’-])(?:{_FILLERS})\s*(?=[?!]|$)",
     re.IGNORECASE,
 )
-# A texting word stands alone or after an elision (« d'archis »), not inside a word.
+# A texting word stands alone or after an elision (« d'archis »), not inside a word, a
+# path, a file name or an address (« /dev/kvm », « setup.exe »).
 _TEXTING_WORD = re.compile(
-    r"(?:(?<![\w'’-])|(?<=\b[cdjlmnst]['’])|(?<=\bqu['’]))("
+    r"(?:(?<![\w'’/.@-])|(?<=\b[cdjlmnst]['’])|(?<=\bqu['’]))("
     + "|".join(map(re.escape, _TEXTING))
-    + r")(?![\w'’-])",
+    + r")(?![\w'’/@-]|\.\w)",
     re.IGNORECASE,
 )
 # « c » alone before a word, as in « c quoi » or « c koi » (a capital C is the language,

@@ -77,8 +77,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _HOW_TO = re.compile(
     r"\bcomment (?:(?:peut-on|faut-il|doit-on|on peut|je peux|puis-je) )?"
     r"(?:s'|se |l'|le |la |les |en |y )?(?P<verb>[a-z]+(?:er|ir|re))\b"
-    r"|\b(?:etapes?|procedure|tutoriel|pas a pas|marche a suivre|ligne de commande)\b"
-    r"|\bcommandes? (?:a taper|a lancer|pour)\b"
+    r"|\b(?:etapes?|procedure|tutoriel|pas a pas|marche a suivre)\b"
+    r"|\b(?:quelles?|les|la|des) commandes? (?:a taper|a lancer|pour)\b"
 )
 _PRICE = re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*)\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
@@ -370,7 +370,7 @@ class QuestionAnswerer:
             stated = (f for line in comparison for f in line.facts)
             facts = list(dict.fromkeys(_fact(f, self.facts.label(f.predicate)) for f in stated))
         else:
-            lines = [self._line(reading, best, scored, book)]
+            lines = [self._line(reading, best, scored, book, name_subject=True)]
             support = self._support(reading, scored)
             if support is not None:
                 lines.append(self._line(reading, support, scored, book))
@@ -456,8 +456,16 @@ class QuestionAnswerer:
         found = questions_about(self, entities)
         return list(dict.fromkeys([*found, *self.examples]))[:2]
 
-    def _line(self, reading: Reading, index: int, scored: Scored, book: CitationBook) -> str:
-        """One candidate's text, closed by a full stop and its citation marks."""
+    def _line(
+        self,
+        reading: Reading,
+        index: int,
+        scored: Scored,
+        book: CitationBook,
+        name_subject: bool = False,
+    ) -> str:
+        """One candidate's text, closed by a full stop and its citation marks; the answer's
+        first line also names what it speaks of when neither it nor the question does."""
         numbers = [
             book.cite(self.passages[pid], span, float(scored.scores[index]))
             for pid, span in self.citation_spans(reading.candidates[index])
@@ -465,7 +473,28 @@ class QuestionAnswerer:
         text = reading.text(index).strip()
         if text and text[-1] not in ".!?:":
             text += "."
+        if name_subject:
+            subject = self._unnamed_subject(reading, reading.candidates[index], text)
+            if subject is not None:
+                text = f"{subject.label} : {text}"
         return text + "".join(f" [{n}]" for n in dict.fromkeys(numbers))
+
+    def _unnamed_subject(
+        self, reading: Reading, candidate: Candidate, text: str
+    ) -> LinkedEntity | None:
+        """The thing a sentence's slide is about, when the sentence does not name it and the
+        question names nothing of its kind (« Ce logiciel permet… » on the slide « Wine »,
+        asked « un outil pour lancer un programme Windows sous Linux ? »): an answer says
+        what it speaks of."""
+        if candidate.unit is None:
+            return None
+        about = self.linker.link_exact(self.passages[candidate.passage].title)
+        if len(about) != 1 or about[0].id in GENERIC_ENTITIES:
+            return None
+        if about[0].type in {e.type for e in reading.analysis.specific}:
+            return None
+        named = {e.id for e in self.linker.link_exact(text)}
+        return None if about[0].id in named else about[0]
 
     def _support(self, reading: Reading, scored: Scored) -> int | None:
         """The runner-up, when it is nearly as likely as the answer and says something else."""
@@ -604,7 +633,8 @@ def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 
 def _asks_how_to(question: str) -> bool:
-    """Whether the question asks how to do something: « comment » before an infinitive."""
+    """Whether the question asks for steps to follow: « comment » before an infinitive,
+    « étape par étape », « quelles commandes pour… »."""
     for found in _HOW_TO.finditer(normalise(question)):
         verb = found.group("verb")
         if verb is None or simplemma.lemmatize(verb, lang="fr") == verb:

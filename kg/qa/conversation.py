@@ -11,6 +11,8 @@ opening a follow-up), never from the course.
 import re
 from enum import StrEnum
 
+import simplemma
+
 from kg.text import FRENCH_STOP_WORDS, FrenchAnalyser, normalise
 
 
@@ -36,7 +38,8 @@ _THANKS = re.compile(
 # A follow-up's marks: opening with « et », a possessive (« sa licence »), a demonstrative
 # before a word that is not a function word (« ce sigle », not « ce sont » nor « ce que »).
 _REFERS_BACK = re.compile(r"^et\b|\b(?:sa|son|ses|leur|leurs)\b")
-_DEMONSTRATIVE = re.compile(r"\b(?:ce|cet|cette|ces) (\w+)")
+_DEMONSTRATIVE = re.compile(r"\b(ce|cet|cette|ces) (\w+)")
+_VERBS_AFTER_CE = frozenset({"pouvoir", "devoir", "sembler", "paraître"})
 _MIN_WORD = 3
 _SHORT = 3  # words that carry meaning, at most, in a follow-up that names nothing
 
@@ -72,8 +75,14 @@ def refers_back(message: str, analyser: FrenchAnalyser) -> bool:
         return False
     folded = normalise(message).replace("’", "'")
     return bool(_REFERS_BACK.search(folded)) or any(
-        word not in FRENCH_STOP_WORDS for word in _DEMONSTRATIVE.findall(folded)
+        word not in FRENCH_STOP_WORDS and not _is_verb_of_ce(determiner, word)
+        for determiner, word in _DEMONSTRATIVE.findall(folded)
     )
+
+
+def _is_verb_of_ce(determiner: str, word: str) -> bool:
+    """« ce » as the subject of a verb (« ce pourrait être », « ce doit être »)."""
+    return determiner == "ce" and simplemma.lemmatize(word, lang="fr") in _VERBS_AFTER_CE
 
 
 def clarification(subject_kind: str | None) -> str:
