@@ -116,6 +116,9 @@ class FactIndex:
         words: dict[str, list[str]] = defaultdict(list)
         for row in queries.run("vocabulary"):
             prop, label, kind = str(row["property"]), str(row["label"]), str(row["kind"])
+            if str(row["lang"]) != "fr":  # another language's name asks for it, never says it
+                words[prop].append(label)
+                continue
             if kind == "pattern":
                 patterns[prop] = label
                 continue

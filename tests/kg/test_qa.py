@@ -8,6 +8,7 @@ import re
 import pytest
 
 from kg.kb import KnowledgeBase
+from kg.namespaces import VKG
 from kg.qa import DECLINED, Level, Message, Reply
 from kg.qa.analysis import AnswerType, alternatives, analyse, answer_type
 from kg.qa.candidates import family_prefixes
@@ -853,3 +854,24 @@ def test_an_answer_names_what_it_speaks_of_when_the_question_does_not(kb, questi
 
 def test_an_answer_does_not_repeat_a_subject_the_question_names(kb):
     assert not kb.ask("Wine permet de faire quoi ?").answer.startswith("Wine : ")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which license does KVM use ?", "gpl"),
+        ("What license is Xen under ?", "gpl"),
+        ("OpenVZ, which license ?", "gpl"),
+        ("QEMU : license ?", "lgpl"),
+    ],
+)
+def test_a_property_asked_by_its_english_name_is_answered_from_the_graph(kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.abstained and expected in normalise(lead(answer.answer)), answer.answer
+
+
+def test_english_names_of_a_property_ask_for_it_but_never_word_its_answers(kb):
+    licence = kb.answerer.facts.wording[str(VKG.licence)]
+    assert "license" in licence.keys  # skos:altLabel "license"@en
+    assert licence.label == "licence" and licence.pattern is not None
+    assert "license" not in licence.pattern
