@@ -586,7 +586,11 @@ class SparqlService:
         for worker in workers:  # they boot in parallel while the first is fed
             worker.feed(data)
         for worker in workers:
-            worker.wait_started()
+            try:
+                worker.wait_started()
+            except RuntimeError:  # killed or failed while starting: the others go on
+                log.warning("a SPARQL worker failed to start; another starts shortly")
+                continue
             with self._filled:
                 if self._closed.is_set() or worker.generation != self._generation:
                     worker.stop()  # new data came while it started: start another

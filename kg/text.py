@@ -136,6 +136,26 @@ def is_ordinary_word(word: str) -> bool:
     )
 
 
+# The endings of the tenses a question uses: after the stem of a verb in -er, and at the
+# end of the others (whose stems change more).
+_FINITE_ER = frozenset({"e", "es", "ent", "ait", "aient", "a", "era", "eront", "ez", "ons"})
+_FINITE_OTHER = re.compile(r"(?:ent|ait|aient|it|ons|ez|t|d)$")
+_INFINITIVE = re.compile(r"(?:ir|re|oir)$")
+
+
+def is_finite_verb(word: str) -> bool:
+    """Whether a lower-case French word is a conjugated verb other than « être » and
+    « avoir »: its lemma is an infinitive and the word is its stem with the ending of a
+    tense (« attendent », « propose », « distingue »; not « invitée », « premières »)."""
+    lemma = simplemma.lemmatize(word, lang="fr")
+    if lemma == word or lemma in ("être", "avoir"):
+        return False
+    if lemma.endswith("er"):
+        stem, folded = fold_accents(lemma[:-2]), fold_accents(word)
+        return folded.startswith(stem) and folded[len(stem) :] in _FINITE_ER
+    return bool(_INFINITIVE.search(lemma) and _FINITE_OTHER.search(word))
+
+
 def _texting_spellings() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in _data_lines("texting_fr.tsv"))
 

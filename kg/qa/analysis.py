@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kg.link import EntityLinker, LinkedEntity
-from kg.text import normalise, without_course_references
+from kg.text import is_finite_verb, normalise, without_course_references
 
 
 class AnswerType(StrEnum):
@@ -66,6 +66,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(r"^est[- ]ce qu|^\w[\w-]* (?:[\w-]+ )*?\w+-(?:t-)?(?:il|elle|ils|elles)\b"),
     ),
 )
+# « qu'est-ce que » or « qu'est-ce qui », and what follows it up to the end of its clause.
+_WHAT = re.compile(r"\bqu'est[- ]ce qu(i\b|e\s+|')([^?!.;:]*)")
 # Words that point back to something named earlier in the conversation (« ça », « dessus »,
 # a possessive): a follow-up that has them is read with the earlier question even when it
 # names something itself (« Et ça s'installe comment, hébergé ou bare metal ? »).
@@ -130,8 +132,26 @@ def answer_type(question: str) -> AnswerType:
         if pattern.search(folded):
             if kind == AnswerType.BOOLEAN and _WH_WORDS.search(folded):
                 continue
+            if (
+                kind == AnswerType.DEFINITION
+                and asks_what_a_verb_concerns(question)
+                and not pattern.search(_WHAT.sub(" ", folded))
+            ):
+                continue
             return kind
     return AnswerType.OTHER
+
+
+def asks_what_a_verb_concerns(question: str) -> bool:
+    """« qu'est-ce qui change », « qu'est-ce que les entreprises attendent »: what a verb's
+    subject or object is, where « qu'est-ce que la paravirtualisation » asks what a thing
+    is."""
+    found = _WHAT.search(question.lower().replace("’", "'"))
+    if found is None:
+        return False
+    return found.group(1) == "i" or any(
+        is_finite_verb(word) for word in re.findall(r"[^\W\d_]+", found.group(2))
+    )
 
 
 def asks(message: str) -> bool:
@@ -168,6 +188,8 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
     """Answer type, entities, classes and relations of a question, read in its conversation."""
     links = linker.analyse(question)
     kind = answer_type(question)
+    if kind != AnswerType.DEFINITION and asks_what_a_verb_concerns(question):
+        links.relations = [r for r in links.relations if r != DEFINITION_PROPERTY]
     own = [e for e in links.entities if e.id not in GENERIC_ENTITIES]
     # « c'est quoi les défauts de X » asks for a property of X, not for what X is; and a
     # question naming two things asks how they relate.

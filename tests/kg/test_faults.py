@@ -1,14 +1,18 @@
 """Faults: damaged or foreign artifacts, bad documents, interrupted builds."""
 
+import contextlib
 import json
+import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from kg import artifacts
 from kg.kb import KnowledgeBase
+from kg.sparql import SparqlService, _Worker
 from tests.conftest import build_command
 
 
@@ -54,3 +58,39 @@ def test_a_build_killed_halfway_leaves_the_previous_artifacts_whole(tmp_settings
     loaded = artifacts.load(tmp_settings.artifacts_dir)
     assert len(loaded.passages) == 40
     assert not artifacts.is_current(tmp_settings)  # the next start rebuilds from the new deck
+
+
+def _sparql_workers() -> list[int]:
+    """This process's children that are SPARQL workers (`python -m kg.sparql`)."""
+    found = subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True)
+    workers = []
+    for pid in found.stdout.split():
+        with contextlib.suppress(OSError):
+            if b"kg.sparql" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers.append(int(pid))
+    return workers
+
+
+def test_a_sparql_worker_failing_to_start_leaves_none_behind(kb, monkeypatch):
+    """The workers start together; one that dies as it starts must not strand the others."""
+    start = _Worker.wait_started
+    failures: list[_Worker] = []
+
+    def first_fails(worker: _Worker) -> None:
+        if not failures:  # as a worker killed before it says it is ready
+            failures.append(worker)
+            worker.stop()
+            raise RuntimeError("a SPARQL worker failed to start")
+        start(worker)
+
+    monkeypatch.setattr(_Worker, "wait_started", first_fails)
+    service = SparqlService(kb.store, workers=2)
+    try:
+        assert failures and service.capacity() == 2
+        deadline = time.monotonic() + 10
+        while len(_sparql_workers()) != 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_sparql_workers()) == 2
+    finally:
+        service.close()
+    assert not _sparql_workers()

@@ -10,7 +10,7 @@ import pytest
 from kg.kb import KnowledgeBase
 from kg.namespaces import VKG
 from kg.qa import DECLINED, Level, Message, Reply
-from kg.qa.analysis import AnswerType, alternatives, analyse, answer_type
+from kg.qa.analysis import DEFINITION_PROPERTY, AnswerType, alternatives, analyse, answer_type
 from kg.qa.candidates import family_prefixes
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.model import ModelError, QAModel
@@ -90,6 +90,47 @@ def test_a_name_made_of_such_a_word_still_links(kb, text):
 )
 def test_the_question_word_gives_the_expected_answer_type(question, expected):
     assert answer_type(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que l'hyperviseur ?",
+        "Qu'est-ce qu'un système invité ?",
+        "qu'est ce que la virtualisation des postes de travail",
+        "Qu'est-ce que le mode utilisateur de QEMU ?",
+        "Qu'est-ce que la machine virtuelle invitée ?",
+    ],
+)
+def test_what_is_a_thing_asks_for_a_definition(question):
+    assert answer_type(question) == AnswerType.DEFINITION
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que les administrateurs gagnent avec la virtualisation ?",
+        "Qu'est-ce que le cours recommande pour sécuriser un serveur ?",
+        "qu'est ce que les jails apportent par rapport à chroot",
+        "Qu'est-ce qui distingue Xen de KVM ?",
+        "Qu'est-ce qui rend l'émulation lente ?",
+    ],
+)
+def test_what_a_verb_concerns_is_not_a_definition(kb, question):
+    assert answer_type(question) != AnswerType.DEFINITION
+    assert DEFINITION_PROPERTY not in analyse(question, [], kb.linker).relations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que les sociétés attendent de la virtualisation ?",
+        "Qu'est-ce que les entreprises recherchent en virtualisant leurs serveurs ?",
+    ],
+)
+def test_what_companies_expect_is_answered_with_their_goals(kb, question):
+    answer = kb.ask(question)
+    assert not answer.abstained and "serveurs" in normalise(answer.answer), answer.answer
 
 
 def test_a_definition_question_that_names_a_property_asks_for_that_property(kb):

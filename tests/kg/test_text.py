@@ -3,6 +3,7 @@ import pytest
 from kg.qa.spelling import CourseSpelling
 from kg.text import (
     FrenchAnalyser,
+    is_finite_verb,
     is_ordinary_word,
     lookup_key,
     normalise,
@@ -204,3 +205,18 @@ def test_completions_come_from_the_course_text():
 def test_a_word_written_with_and_without_accents_counts_once_and_keeps_its_accents():
     course = "L'émulation simule. L'emulation simule. Une émulation. Un émulateur, un émulateur."
     assert course_spelling(course).correct("l'emul") == "l'émulation"
+
+
+@pytest.mark.parametrize(
+    "word", ["attendent", "propose", "distingue", "apportent", "permet", "espèrent", "fait"]
+)
+def test_conjugated_verbs_are_finite_verbs(word):
+    assert is_finite_verb(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["invité", "modifiée", "architectures", "premières", "virtualisation", "complète", "est"],
+)
+def test_participles_nouns_adjectives_and_auxiliaries_are_not(word):
+    assert not is_finite_verb(word)
