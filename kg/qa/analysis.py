@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kg.link import EntityLinker, LinkedEntity
-from kg.text import is_finite_verb, normalise, without_course_references
+from kg.text import FRENCH_STOP_WORDS, is_finite_verb, normalise, without_course_references
 
 
 class AnswerType(StrEnum):
@@ -54,7 +54,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.DEFINITION,
         re.compile(
             r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
-            r"|definis|definissez|en quoi consiste|explique\w*|(?:parle|presente)[sz]?[- ]moi)\b"
+            r"|en quoi consiste)\b"
         ),
     ),
     (
@@ -68,6 +68,17 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 )
 # « qu'est-ce que » or « qu'est-ce qui », and what follows it up to the end of its clause.
 _WHAT = re.compile(r"\bqu'est[- ]ce qu(i\b|e\s+|')([^?!.;:]*)")
+# A verb asking to describe what follows it (« comment définiriez-vous X », « décris-moi X »,
+# « peux-tu résumer X »), on the folded question. It asks what X is when X is a thing the
+# course names and only pronouns, articles or « de » stand between them.
+_DESCRIBE = re.compile(
+    r"\b(?:defini\w*|decri[rtv]\w*|decris|expliqu\w*|present(?:e|es|ez|er)|resum\w*"
+    r"|parle[rsz]?)\b"
+)
+_BEFORE_OBJECT = re.compile(
+    r"(?:(?:moi|toi|nous|vous|me|m|te|t|il|elle|on|le|la|les|l|un|une|de|du|des|d)\b[\W_]*)*"
+)
+_OBJECT_WORDS = 3
 # Words that point back to something named earlier in the conversation (« ça », « dessus »,
 # a possessive): a follow-up that has them is read with the earlier question even when it
 # names something itself (« Et ça s'installe comment, hébergé ou bare metal ? »).
@@ -154,6 +165,22 @@ def asks_what_a_verb_concerns(question: str) -> bool:
     )
 
 
+def asks_to_describe(question: str, linker: EntityLinker) -> bool:
+    """Whether a verb of describing governs a thing the course names: « comment décrire
+    KVM », « définis-moi l'émulation », but not « que faut-il définir en premier »."""
+    folded = normalise(question).replace("’", "'")
+    for found in _DESCRIBE.finditer(folded):
+        rest = re.sub(r"^[\W_]+", "", folded[found.end() :])
+        words = re.findall(r"[^\W_]+", _BEFORE_OBJECT.sub("", rest, count=1))
+        if (
+            words
+            and words[0] not in FRENCH_STOP_WORDS
+            and linker.link(" ".join(words[:_OBJECT_WORDS]))
+        ):
+            return True
+    return False
+
+
 def asks(message: str) -> bool:
     """Whether a message holds a question word (« pourquoi ? », « et quand ? »)."""
     return bool(_WH_WORDS.search(normalise(message)))
@@ -188,6 +215,9 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
     """Answer type, entities, classes and relations of a question, read in its conversation."""
     links = linker.analyse(question)
     kind = answer_type(question)
+    if kind in (AnswerType.OTHER, AnswerType.BOOLEAN) and asks_to_describe(question, linker):
+        kind = AnswerType.DEFINITION
+        links.relations = list(dict.fromkeys([*links.relations, DEFINITION_PROPERTY]))
     if kind != AnswerType.DEFINITION and asks_what_a_verb_concerns(question):
         links.relations = [r for r in links.relations if r != DEFINITION_PROPERTY]
     own = [e for e in links.entities if e.id not in GENERIC_ENTITIES]

@@ -331,7 +331,9 @@ class QuestionAnswerer:
             "entity": float(bool(analysis.specific)),
             "dense_top": max((s for _, s in found.dense), default=0.0),
             "about_now": float(self._about_now(analysis.question)),
-            "asks_how_to": float(_asks_how_to(analysis.question)),
+            "asks_how_to": float(
+                analysis.answer_type != AnswerType.DEFINITION and _asks_how_to(analysis.question)
+            ),
             "asks_price": float(bool(_PRICE.search(normalise(analysis.question)))),
         }
         understood_as = resolved if resolved != question else ""

@@ -133,6 +133,38 @@ def test_what_companies_expect_is_answered_with_their_goals(kb, question):
     assert not answer.abstained and "serveurs" in normalise(answer.answer), answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Comment définiriez-vous l'isolateur ?", "isol|cloisonnement"),
+        ("Tu pourrais me décrire QEMU ?", "qemu"),
+        ("Comment présenter Wine en une phrase ?", "wine"),
+        ("Pouvez-vous résumer LGuest pour un débutant ?", "lguest"),
+        ("Comment decrire OpenVZ simplement", "openvz"),
+    ],
+)
+def test_a_verb_of_describing_a_named_thing_asks_what_it_is(kb, question, named):
+    analysis = analyse(question, [], kb.linker)
+    assert analysis.answer_type == AnswerType.DEFINITION
+    assert DEFINITION_PROPERTY in analysis.relations
+    answer = kb.ask(question)
+    said = normalise(answer.answer)
+    assert not answer.abstained and any(n in said for n in named.split("|")), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Que faut-il définir avant de virtualiser ses serveurs ?",
+        "Comment installer Xen sur une Debian ?",
+        "La virtualisation présente-t-elle des inconvénients ?",
+        "Comment le cours explique-t-il la lenteur de l'émulation ?",
+    ],
+)
+def test_a_verb_of_describing_without_a_named_thing_after_it_asks_no_definition(kb, question):
+    assert analyse(question, [], kb.linker).answer_type != AnswerType.DEFINITION
+
+
 def test_a_definition_question_that_names_a_property_asks_for_that_property(kb):
     analysis = analyse("C'est quoi la licence de Xen ?", [], kb.linker)
     assert analysis.answer_type == AnswerType.OTHER
