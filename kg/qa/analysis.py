@@ -34,8 +34,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.TIME,
         re.compile(
-            r"\b(?:quand|quelle (?:annee|date|epoque|periode|decennie)|quelles annees"
-            r"|a quel moment)\b"
+            r"\b(?:quelle (?:annee|date|epoque|periode|decennie)|quelles annees|a quel moment)\b"
         ),
     ),
     (
@@ -90,6 +89,18 @@ _POINTS_BACK = re.compile(
 _OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
+_WHEN = re.compile(r"\bquand\b")
+_ENDS = re.compile(r"[\s?!.]*")
+# « depuis quand », « à quand », « jusqu'à quand », « et quand », « c'était quand »
+_WHEN_PREFIX = re.compile(
+    r"\b(?:depuis|de|d'|a|jusqu'a|pour|et|c'est|c'etait|c est|c etait|est-ce)\s*$"
+)
+# After a clause of circumstance, the question itself: « quand X…, quels… ? », « quand X…,
+# faut-il… ? »
+_NEXT_CLAUSE = re.compile(
+    r"[,;:].*(?:\b(?:quel\w*|que|qu'|quoi|comment|pourquoi|combien|qui|ou|lequel|laquelle"
+    r"|est-ce)\b|\w-(?:t-)?(?:il|elle|on|ils|elles|vous|nous|je|tu)\b)"
+)
 _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|lequel)\b")
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
@@ -136,11 +147,24 @@ class Analysis:
         return f"{without_course_references(self.context)} {self.topic}".strip()
 
 
+def asks_when(folded: str) -> bool:
+    """Whether « quand » asks for a time (« depuis quand… », « quand X est-il sorti ? »,
+    « …, c'était quand ? ») rather than opening a clause of circumstance (« quand une
+    entreprise virtualise, que gagne-t-elle ? », « que se passe-t-il quand… »)."""
+    for found in _WHEN.finditer(folded):
+        before, after = folded[: found.start()], folded[found.end() :]
+        if _ENDS.fullmatch(after) or _WHEN_PREFIX.search(before):
+            return True
+        if not before.strip(" ,") and not _NEXT_CLAUSE.search(after):
+            return True
+    return False
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of answer a French question expects, from its question word."""
     folded = normalise(question).replace("’", "'")
     for kind, pattern in _ANSWER_TYPES:
-        if pattern.search(folded):
+        if pattern.search(folded) or (kind == AnswerType.TIME and asks_when(folded)):
             if kind == AnswerType.BOOLEAN and _WH_WORDS.search(folded):
                 continue
             if (

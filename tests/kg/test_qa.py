@@ -93,6 +93,25 @@ def test_the_question_word_gives_the_expected_answer_type(question, expected):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quand Bochs est-il apparu ?", AnswerType.TIME),
+        ("Depuis quand Wine est-il sous LGPL ?", AnswerType.TIME),
+        ("Le mode utilisateur de QEMU, ça existe depuis quand ?", AnswerType.TIME),
+        ("Et jusqu'à quand ?", AnswerType.TIME),
+        ("Solaris 10, c'était quand ?", AnswerType.TIME),
+        ("Quand est-ce que OpenVZ a été publié ?", AnswerType.TIME),
+        ("Quand on migre vers des VM, quels risques faut-il surveiller ?", AnswerType.LIST),
+        ("Que fait l'hyperviseur quand un invité accède au disque ?", AnswerType.OTHER),
+        ("Quand un invité plante, l'hôte est-il touché ?", AnswerType.OTHER),
+        ("Quand on lance QEMU, comment choisir le mode ?", AnswerType.OTHER),
+    ],
+)
+def test_quand_asks_for_a_time_unless_it_opens_a_clause(question, expected):
+    assert answer_type(question) == expected
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Qu'est-ce que l'hyperviseur ?",
