@@ -12,7 +12,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
 from kg.extract.context import ExtractionContext, Slide, label_key
-from kg.extract.patterns import NAME, capitalise, enumeration, looks_like_organisation
+from kg.extract.patterns import (
+    NAME,
+    capitalise,
+    enumeration,
+    looks_like_organisation,
+    parenthesised,
+    strip_parentheses,
+)
 from kg.namespaces import VKG
 
 
@@ -50,6 +57,12 @@ _LICENCE = re.compile(
 )
 _ARCHITECTURE_CUE = re.compile(r"\b(?:architectures?|plate-?formes?)\b", re.IGNORECASE)
 _ARCHITECTURE = re.compile(r"^(?:[a-z]+\d[\w\-]*|[A-Z]{2,}[\w\-]*|[A-Z][a-z]+[A-Z][\w\-]*|IA-\d+)$")
+# Processor extensions a product needs: « processeurs supportant les technologies VT d'Intel
+# ou AMD-V (nom de projet: Pacifica) de AMD », « disposant des technologies Intel VT ou AMD
+# SVM (AMD-V) ».
+_EXTENSIONS = re.compile(r"\b(?:supportant les|disposant des) technologies (?P<list>[^.;]+)")
+_MAKER_AFTER = re.compile(rf"^(?P<name>[\w\-]+) (?:d'|de )(?P<maker>{NAME})$")
+_PROJECT_NAME = re.compile(r"^nom de (?:projet|code)\s*:\s*")
 _SEPARATORS = {",", "et", "ou", "le", "la", "les", "(", ")", "...", "…"}
 _ARCHITECTURE_WINDOW = 6
 
@@ -199,6 +212,28 @@ def _architectures(ctx: ExtractionContext, slide: Slide, product: URIRef, senten
             ctx.add(slide.passage, product, VKG.supportedArchitecture, arch)
 
 
+def _extensions(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
+    """The processor extensions after « supportant/disposant des technologies »: each with
+    its maker first (« VT d'Intel » is Intel VT) and its other names in brackets."""
+    for match in _EXTENSIONS.finditer(sentence):
+        for item in re.split(r"\s*(?:,|\bou\b|\bet\b)\s*(?![^(]*\))", match["list"]):
+            names = [_PROJECT_NAME.sub("", inner) for inner in parenthesised(item)]
+            main = strip_parentheses(item)
+            maker = _MAKER_AFTER.match(main)
+            if maker is not None:
+                name, by = maker["name"], maker["maker"]
+                main = name if name.startswith(by) else f"{by} {name}"
+            known = next(
+                (iri for n in [main, *names] if (iri := ctx.find(n, VKG.HardwareExtension))),
+                None,
+            )
+            label = ctx.entities[known].label if known is not None else main
+            extension = ctx.entity(
+                "extension", VKG.HardwareExtension, label, slide.passage, [main, *names]
+            )
+            ctx.add(slide.passage, product, VKG.requiredExtension, extension)
+
+
 def _systems(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
     for pattern, predicate in SYSTEM_RULES:
         for match in pattern.finditer(sentence):
@@ -214,4 +249,5 @@ _SENTENCE_RULES: tuple[Callable[[ExtractionContext, Slide, URIRef, str], None], 
     _licences,
     _systems,
     _architectures,
+    _extensions,
 )

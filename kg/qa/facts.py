@@ -34,7 +34,7 @@ class GraphFact:
     predicate: str  # IRI
     object: str  # entity id, or the literal's text
     object_label: str
-    object_is_entity: bool
+    object_is_statement: bool  # an item of one of the course's lists, quoted as written
     source: FactSource
 
 
@@ -91,7 +91,7 @@ class FactIndex:
                 predicate=str(row["property"]),
                 object=local_id(str(value)) if is_entity else str(value),
                 object_label=str(row["objectLabel"] or value),
-                object_is_entity=is_entity,
+                object_is_statement=str(row["quoted"]).lower() == "true",
                 source=FactSource(
                     local_id(str(row["source"])).removeprefix("passage-"),
                     int(str(start)) if start is not None else None,

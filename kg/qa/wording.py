@@ -167,8 +167,7 @@ def group_text(
             if group.forward
             else (fact.subject_label, fact.subject)
         )
-        statement = fact.object_is_entity and other_id not in entities
-        wording = term(value, entities.get(other_id), not group.forward, statement)
+        wording = term(value, entities.get(other_id), not group.forward, fact.object_is_statement)
         if wording.text in seen and not disagree:
             continue
         seen.add(wording.text)

@@ -76,6 +76,38 @@ def test_a_new_maintainer_sentence_is_read(deck_variant):
     assert [str(r["who"]) for r in rows] == ["Avi Kivity"]
 
 
+EXTENSIONS = """
+SELECT ?name WHERE { ?p skos:prefLabel ?product ; vkg:requiredExtension/skos:prefLabel ?name .
+                     FILTER(STR(?product) = ?wanted) }
+"""
+
+
+def _extensions(store, product):
+    rows = store.select(EXTENSIONS.replace("?wanted", f'"{product}"'))
+    return sorted(str(r["name"]) for r in rows)
+
+
+def test_the_processor_extensions_a_product_needs_are_read_with_their_other_names(store):
+    assert _extensions(store, "KVM") == ["AMD-V", "Intel VT"]
+    names = store.select(
+        "SELECT ?n WHERE { ?e a vkg:HardwareExtension ; skos:prefLabel 'AMD-V'@fr ; "
+        "skos:altLabel ?n }"
+    )
+    assert {str(r["n"]) for r in names} == {"AMD SVM", "Pacifica"}
+
+
+def test_a_new_extension_in_a_product_sentence_follows_into_the_graph(deck_variant):
+    corpus = deck_variant(
+        lambda text: text.replace(
+            "disposant des technologies Intel VT ou AMD \nSVM (AMD-V).",
+            "disposant des technologies VT-x d'Intel, AMD-V ou ARM VHE.",
+        )
+    )
+    store = store_from_corpus(corpus)
+    assert _extensions(store, "KVM") == ["AMD-V", "ARM VHE", "Intel VT-x"]
+    assert not store.ask("ASK { ?e skos:altLabel 'AMD SVM'@fr }")
+
+
 def test_the_real_deck_conforms_to_the_shapes(store):
     assert store.ask("ASK { ?p a vkg:Passage }")  # build_dataset validated it
 

@@ -397,6 +397,15 @@ def test_lists_and_counts(kb, questions, expected):
             ["1960"],
             ["commencer petit"],
         ),
+        (  # the processor extensions a product needs, not its architectures
+            [
+                "Quelles technologies du processeur faut-il pour KVM ?",
+                "KVM a besoin de quelles extensions CPU ?",
+                "Pour utiliser KVM, le processeur doit avoir quelles extensions ?",
+            ],
+            ["intel vt", "amd-v"],
+            [],
+        ),
         (  # an acronym the slide expands
             [
                 "Que veut dire le sigle KVM ?",
