@@ -720,7 +720,12 @@ class CandidateReader:
             enumerates = text.count(",") + text.count(" et ") >= 2
             # « Quels produits… » asks for a list of products, not a list of anything.
             of_kind = not question.classes & _ENTITY_CLASSES or bool(class_match)
-            return (candidate.is_list or enumerates) and of_kind, flags
+            # The values of the property asked, or of the kind asked, answer it however many
+            # the course gives (« quelles licences… » : « GPL »).
+            of_asked_kind = group is not None and (
+                bool(class_match) or group.predicate in analysis.relations
+            )
+            return (candidate.is_list or enumerates or of_asked_kind) and of_kind, flags
         return None, flags
 
     def _glosses(

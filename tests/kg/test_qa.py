@@ -334,6 +334,21 @@ def test_facts_of_the_graph_answer_in_the_lead(kb, questions, expected):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected", "product"),
+    [
+        ("Sur quelles architectures fonctionne KVM ?", "x86", "kvm"),
+        ("Quelles architectures KVM prend-il en charge ?", "x86", "kvm"),
+        ("Quelles licences s'appliquent à OpenVZ ?", "gpl", "openvz"),
+    ],
+)
+def test_a_list_question_the_course_answers_with_one_value_gets_that_value(
+    kb, question, expected, product
+):
+    answer = folded(lead(_answers(kb, question).answer))
+    assert expected in answer and product in answer, (question, answer)
+
+
+@pytest.mark.parametrize(
     ("questions", "expected"),
     [
         (
