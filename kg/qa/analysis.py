@@ -89,7 +89,7 @@ _POINTS_BACK = re.compile(
 _OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
-_WHEN = re.compile(r"\bquand\b")
+_WHEN = re.compile(r"\bquand\b(?! meme\b)")  # « quand même » is « all the same »
 _ENDS = re.compile(r"[\s?!.]*")
 # « depuis quand », « à quand », « jusqu'à quand », « et quand », « c'était quand »
 _WHEN_PREFIX = re.compile(

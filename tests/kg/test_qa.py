@@ -105,6 +105,7 @@ def test_the_question_word_gives_the_expected_answer_type(question, expected):
         ("Que fait l'hyperviseur quand un invité accède au disque ?", AnswerType.OTHER),
         ("Quand un invité plante, l'hôte est-il touché ?", AnswerType.OTHER),
         ("Quand on lance QEMU, comment choisir le mode ?", AnswerType.OTHER),
+        ("C'est quand même libre, Xen ?", AnswerType.OTHER),
     ],
 )
 def test_quand_asks_for_a_time_unless_it_opens_a_clause(question, expected):
