@@ -89,6 +89,7 @@ _POINTS_BACK = re.compile(
 _OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 _WHEN = re.compile(r"\bquand\b(?! meme\b)")  # « quand même » is « all the same »
 _ENDS = re.compile(r"[\s?!.]*")
 # « depuis quand », « à quand », « jusqu'à quand », « et quand », « c'était quand »
@@ -257,6 +258,11 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         analysis.context_entities = [
             e for e in _earlier_entities(linker, history) if e not in links.entities
         ]
+        # What an expansion is asked of, when the question names nothing, is an acronym the
+        # conversation named (« Et que signifie ce sigle ? » after « … sous licence CDDL »).
+        acronyms = [e for e in analysis.context_entities if _ACRONYM.fullmatch(e.label)]
+        if kind == AnswerType.EXPANSION and not own and acronyms:
+            analysis.context_entities = acronyms
         # Words that point back keep the earlier question, unless this one names a thing of
         # the same kind as the earlier subject: then it is a new subject (« et KVM ? »).
         earlier_kinds = {e.type for e in analysis.context_entities[:1]}

@@ -52,14 +52,18 @@ def _rewritten(question: str, earlier: str | None, linker: EntityLinker) -> str:
         return question
     if len(old) != 1 or old[0] == new or DEFINITION_PROPERTY in (new, old[0]):
         return question
-    old_span = _mention(earlier, labels(old[0]))
-    new_span = _mention(question, labels(new))
-    if old_span is None or new_span is None:
+    old_spans = _mentions(earlier, labels(old[0]))
+    new_spans = _mentions(question, labels(new))
+    if not old_spans or not new_spans:
         return question
+    old_span, new_span = old_spans[0], new_spans[0]
     if new not in linker.entities and not (
-        _follows_determiner(earlier, old_span) and _follows_determiner(question, new_span)
+        _follows_determiner(earlier, old_span)
+        and all(_follows_determiner(question, span) for span in new_spans)
     ):
-        return question  # a relation said by a verb (« qui maintient ») has no noun to swap
+        # A relation said by a verb (« qui maintient », « que signifie cet acronyme ») has
+        # no noun to swap.
+        return question
     return earlier[: old_span[0]] + question[slice(*new_span)] + earlier[old_span[1] :]
 
 
@@ -76,13 +80,16 @@ def _folded(text: str) -> str:
     return "".join((fold_accents(c) or c)[0].lower() for c in text)
 
 
-def _mention(text: str, labels: list[str]) -> tuple[int, int] | None:
-    """Where the text writes one of the labels (the longest first), accents aside."""
+def _mentions(text: str, labels: list[str]) -> list[tuple[int, int]]:
+    """Where the text writes any of the labels, accents aside: the longest labels first,
+    each place once."""
     folded = _folded(text)
-    for label in sorted(labels, key=len, reverse=True):
+    spans: list[tuple[int, int]] = []
+    for label in sorted(labels, key=lambda label: (-len(label), label)):
         # A label's words may be written in the plural (« avantages », « types de… »).
         words = (re.escape(w) + "[sx]?" for w in _folded(label).split())
-        found = re.search(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", folded)
-        if found:
-            return found.span()
-    return None
+        for found in re.finditer(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", folded):
+            start, end = found.span()
+            if all(end <= a or start >= b for a, b in spans):
+                spans.append((start, end))
+    return spans

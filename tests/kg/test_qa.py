@@ -626,6 +626,22 @@ def test_a_follow_up_reads_the_earlier_turns(kb, first, follow_up, expected):
 
 
 @pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("KVM est sous quelle licence ?", "Et ce sigle, il veut dire quoi ?", "general public"),
+        ("Les Solaris Containers ont quelle licence ?", "Que signifie cet acronyme ?", "common"),
+        ("Bochs est publié sous quelle licence ?", "c'est quoi son nom complet ?", "lesser"),
+    ],
+)
+def test_an_expansion_asked_after_an_answer_is_that_of_the_acronym_it_named(
+    kb, first, follow_up, expected
+):
+    previous = kb.ask(first)
+    history = [Message("user", first), Message("assistant", previous.answer)]
+    assert expected in folded(lead(_answers(kb, follow_up, history).answer))
+
+
+@pytest.mark.parametrize(
     ("turns", "expected"),
     [
         (["Sous quelle licence est publié QEMU ?", "Et Bochs ?"], ["bochs", "lgpl"]),
