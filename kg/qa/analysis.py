@@ -27,6 +27,12 @@ class AnswerType(StrEnum):
     OTHER = "other"
 
 
+# « que signifie X »: what X stands for, or what it is; « son nom complet », « le sigle X »,
+# « X en français »: what it stands for.
+_MEANING = re.compile(r"\b(?:signifi\w*|veu\w* dire)\b")
+_SPELLED_OUT = re.compile(
+    r"\b(?:acronyme|sigle|abreviation|traduit|traduction|en (?:francais|anglais)|nom complet)\b"
+)
 # Interrogative forms of French, on the folded question (accents, case and apostrophes
 # normalised). The first that matches wins, in this order.
 _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
@@ -37,13 +43,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"\b(?:quelle (?:annee|date|epoque|periode|decennie)|quelles annees|a quel moment)\b"
         ),
     ),
-    (
-        AnswerType.EXPANSION,
-        re.compile(
-            r"\b(?:signifi\w*|veu\w* dire|acronyme|sigle|abreviation|traduit|traduction"
-            r"|en (?:francais|anglais)|nom complet)\b"
-        ),
-    ),
+    (AnswerType.EXPANSION, re.compile(rf"{_MEANING.pattern}|{_SPELLED_OUT.pattern}")),
     (
         AnswerType.AGENT,
         re.compile(r"^(?:et )?(?:(?:par|a|de|avec|chez) )?qui\b|\b(?:par|de) qui\b"),
@@ -90,6 +90,7 @@ _OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+_ACRONYM_WORD = re.compile(rf"\b{_ACRONYM.pattern}\b")
 _WHEN = re.compile(r"\bquand\b(?! meme\b)")  # « quand même » is « all the same »
 _ENDS = re.compile(r"[\s?!.]*")
 # « depuis quand », « à quand », « jusqu'à quand », « et quand », « c'était quand »
@@ -236,6 +237,18 @@ def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[Link
     return answered
 
 
+def _asks_meaning(question: str, entities: list[LinkedEntity]) -> bool:
+    """Whether a question asks what a term means, not what it stands for: it neither
+    writes an acronym nor names a thing whose label is one, nor asks for a spelled-out
+    name or a translation."""
+    folded = normalise(question).replace("’", "'")
+    return not (
+        _SPELLED_OUT.search(folded)
+        or _ACRONYM_WORD.search(question)
+        or any(_ACRONYM.fullmatch(e.label) for e in entities)
+    )
+
+
 def analyse(question: str, history: list[Message], linker: EntityLinker) -> Analysis:
     """Answer type, entities, classes and relations of a question, read in its conversation."""
     links = linker.analyse(question)
@@ -252,6 +265,10 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         [r for r in links.relations if r != DEFINITION_PROPERTY] or len(own) > 1
     ):
         kind = AnswerType.OTHER
+    # What a term that is no acronym « signifie » is what it is, or a gloss the course gives
+    # of it (« que signifie paravirtualisation ? »).
+    if kind == AnswerType.EXPANSION and own and _asks_meaning(question, own):
+        links.relations = list(dict.fromkeys([*links.relations, DEFINITION_PROPERTY]))
     analysis = Analysis(question, kind, links.entities, links.classes, links.relations)
     analysis.alternatives = alternatives(question)
     if history:

@@ -372,6 +372,7 @@ class QuestionAnswerer:
             stated = (f for line in comparison for f in line.facts)
             facts = list(dict.fromkeys(_fact(f, self.facts.label(f.predicate)) for f in stated))
         else:
+            best = self._whole_definition(reading, best)
             lines = [self._line(reading, best, scored, book, name_subject=True)]
             support = self._support(reading, scored)
             if support is not None:
@@ -622,6 +623,23 @@ class QuestionAnswerer:
             for f in group.facts
             if chosen.group is not None or set(self._source_units(f)) & set(chosen.vector_units)
         ]
+
+    def _whole_definition(self, reading: Reading, best: int) -> int:
+        """The graph's whole definition of the thing asked, when the best candidate is one
+        of the sentences it was read from: a definition the course gives in two sentences
+        is not cut after its first."""
+        unit = reading.candidates[best].unit
+        if unit is None or DEFINITION not in reading.analysis.relations:
+            return best
+        asked = {e.id for e in reading.analysis.specific}
+        for index, candidate in enumerate(reading.candidates):
+            group = candidate.group
+            if group is None or group.predicate != DEFINITION or group.entity not in asked:
+                continue
+            for passage, (start, end) in self._source_spans(group.sources):
+                if passage == unit.passage and start <= unit.start < unit.end <= end:
+                    return index if (start, end) != (unit.start, unit.end) else best
+        return best
 
     def _source_units(self, fact: GraphFact) -> list[int]:
         return self.reader.units_at(fact.source.passage, fact.source.start, fact.source.end)

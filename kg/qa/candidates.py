@@ -709,7 +709,9 @@ class CandidateReader:
             numbers = {n for p in profiles for n in p.numbers} - asked
             return bool(numbers) or candidate.is_list, flags
         if kind == AnswerType.EXPANSION:
-            return bool(gloss), flags
+            # What a term that is no acronym means is also what it is (see ``analyse``).
+            means = DEFINITION in analysis.relations and not question.acronyms
+            return bool(gloss) or (bool(definition) and means), flags
         if kind == AnswerType.REASON:
             return any(p.causal for p in profiles), flags
         if kind == AnswerType.DEFINITION:

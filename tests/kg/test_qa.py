@@ -467,6 +467,55 @@ def test_what_an_acronym_is_begins_with_what_it_stands_for(kb, question, expecte
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Que signifie paravirtualisation ?", "modifi"),
+        ("Que veut dire l'expression système hôte ?", "machine physique"),
+        ("le cloisonnement, ça veut dire quoi au juste ?", "separer"),
+    ],
+)
+def test_what_a_term_that_is_no_acronym_means_is_what_it_is(kb, question, expected):
+    assert DEFINITION_PROPERTY in analyse(question, [], kb.linker).relations
+    answer = kb.ask(question)
+    assert not answer.abstained and expected in folded(answer.answer), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Que veut dire KVM ?", "kernel-based virtual machine"),
+        ("que signifie l'acronyme Wine ?", "wine is not an emulator"),
+        ("jail, ça signifie quoi en français ?", "prison"),
+    ],
+)
+def test_what_an_acronym_or_a_foreign_word_means_is_what_it_stands_for(kb, question, expected):
+    assert DEFINITION_PROPERTY not in analyse(question, [], kb.linker).relations
+    assert expected in folded(lead(kb.ask(question).answer))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le cloisonnement, c'est quoi ?",
+        "Tu peux me décrire le cloisonnement ?",
+        "cloisonnement : définition ?",
+    ],
+)
+def test_a_definition_the_course_gives_in_two_sentences_is_answered_whole(kb, question):
+    answer = kb.ask(question).answer
+    assert "est le cloisonnement" in answer and "separer fortement" in folded(answer), answer
+
+
+def test_a_definition_answered_whole_follows_the_document(deck_variant, tmp_path):
+    corpus = deck_variant(
+        lambda t: t.replace("visant à séparer fortement", "visant à cloisonner strictement")
+    )
+    settings = Settings(corpus_dir=corpus, ontology_dir=ONTOLOGY_DIR, artifacts_dir=tmp_path / "a")
+    answer = KnowledgeBase.open(settings).ask("Le cloisonnement, c'est quoi ?").answer
+    assert "cloisonner strictement" in answer and "séparer" not in answer, answer
+
+
+@pytest.mark.parametrize(
     ("question", "unknown"),
     [
         ("Concrètement, à quoi sert un hyperviseur ?", 0),
