@@ -1025,6 +1025,18 @@ def test_a_question_with_course_words_cut_short_is_answered(kb, question, expect
 @pytest.mark.parametrize(
     "question",
     [
+        "Quelle machine fut la 1re plateforme vendue pour la virtualisation ?",
+        "La 1ère plateforme commerciale dédiée à la virtualisation, c'était laquelle ?",
+    ],
+)
+def test_an_ordinal_written_in_figures_is_read_as_its_word(kb, question):
+    answer = kb.ask(question)
+    assert not answer.abstained and "370" in lead(answer.answer), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Un outil pour lancer des programmes Windows sous Linux sans avoir Windows ?",
         "j'ai un vieux jeu windows et je suis sous mac, une solution du cours ?",
     ],

@@ -121,6 +121,10 @@ def test_slugify_is_stable_and_iri_safe():
         ("le fichier /dev/kvm et setup.exe", None),
         ("admin@local et admin.conf", None),
         ("cb d'archis supportées ?", "combien d'architectures supportées ?"),
+        ("la 1ère version et le 2e mode", "la première version et le deuxième mode"),
+        ("le 1er hyperviseur", "le premier hyperviseur"),
+        # Unchanged: numbers that are no ordinals (a kernel version, an architecture).
+        ("le noyau 2.6.20 sur x86 ou 2e9", None),
         # Unchanged: the C language, acronyms in capitals, words that merely begin alike.
         ("un programme écrit en C pour Linux", None),
         ("le PB et le DS", None),
