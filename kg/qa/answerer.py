@@ -26,7 +26,7 @@ import simplemma
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse, asks
-from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
+from kg.qa.candidates import Candidate, CandidateKind, CandidateReader, family_prefixes
 from kg.qa.citations import Citation, CitationBook
 from kg.qa.comparison import Line, asks_difference, compare
 from kg.qa.conversation import (
@@ -71,6 +71,7 @@ _ABOUT_NOW = re.compile(
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
 # Questions for steps to follow (« comment installer… », « étape par étape », « quelles
 # commandes pour… ») or for a price: a course may or may not give them; the confidence
 # model learns whether it does.
@@ -188,6 +189,7 @@ class QuestionAnswerer:
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
         )
+        self.course_stems = frozenset(s for p in reader.profiles for s in p.stems)
         self.class_labels = {
             str(row["term"]).rsplit("#", 1)[-1]: str(row["label"])
             for row in reader.queries.run("labels")
@@ -555,21 +557,30 @@ class QuestionAnswerer:
         """Words of the question the course never uses that are not ordinary words either:
         names of things the course does not cover ("Kubernetes", "virsh", "vSphere")."""
         count = 0
-        # The first word is capitalised as any sentence's; the parts after it are not
-        # (« Hyper-V est-il… »: its « V » is a name's).
-        for index, (whole, word) in enumerate(_words(question)):
-            key = lookup_key(self.reader.analyser.lemma(french_spelling(word.lower())))
-            known = {key, lookup_key(word.lower()), lookup_key(whole.lower())}
-            if known & self.vocabulary:
-                continue
-            if fold_accents(word.lower()) in FRENCH_STOP_WORDS:
-                continue
-            if len(whole) == 1:
-                continue  # a letter written alone is spoken of as a letter (« le K de KVM »)
-            capitalised = index > 0 and any(c.isupper() for c in word)
-            if capitalised or not is_ordinary_word(word.lower()):
-                count += 1
+        # The first word of each sentence is capitalised as any sentence's; the parts after
+        # it are not (« Hyper-V est-il… »: its « V » is a name's).
+        for sentence in _SENTENCE_BREAK.split(question):
+            for index, (whole, word) in enumerate(_words(sentence)):
+                if self._known_word(whole, word) or len(whole) == 1:
+                    continue  # a letter written alone is spoken of as a letter (« le K de KVM »)
+                capitalised = index > 0 and any(c.isupper() for c in word)
+                if capitalised or not is_ordinary_word(word.lower()):
+                    count += 1
         return count
+
+    def _known_word(self, whole: str, word: str) -> bool:
+        """A word of the course, or a grammatical one."""
+        lower = word.lower()
+        key = lookup_key(self.reader.analyser.lemma(french_spelling(lower)))
+        if {key, lookup_key(lower), lookup_key(whole.lower())} & self.vocabulary:
+            return True
+        if fold_accents(lower) in FRENCH_STOP_WORDS:
+            return True
+        # Another form of a course word the lemmatiser does not know (« virtualisant »): a
+        # lower-case word sharing a stem long enough to have a family (short stems join
+        # unrelated words: « montant », « montrer »).
+        stems = self.reader.analyser.term_set(lower)
+        return word.islower() and bool(family_prefixes(stems) and stems & self.course_stems)
 
     # ------------------------------------------------------------------ citations
 

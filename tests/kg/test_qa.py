@@ -549,9 +549,11 @@ def test_words_joined_by_a_slash_are_each_known_or_not(kb, question, unknown):
         ("Que vaut Hyper-V face à Xen ?", 2),
         ("Présente-moi Xen", 0),
         ("Peut-on virtualiser Windows avec Bochs ?", 0),
+        ("J'ai lu le cours. Pouvez-vous me rappeler ce qu'est Xen ?", 0),
+        ("Xen est libre. Proxmox aussi ?", 1),
     ],
 )
-def test_only_the_first_word_is_capitalised_as_a_sentence_is(kb, question, unknown):
+def test_only_the_first_word_of_a_sentence_is_capitalised_as_a_sentence_is(kb, question, unknown):
     assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
 
 
@@ -1007,6 +1009,8 @@ def test_a_follow_up_that_points_back_is_read_with_the_earlier_question(kb, foll
         ("la virtualization complète est souvent plus lente ?", 0),
         ("systemd gère-t-il les conteneurs ?", 1),
         ("et containerd, c'est quoi ?", 1),
+        ("en virtualisant nos serveurs, on économise quoi ?", 0),
+        ("les hyperviseurs paravirtualisants sont-ils plus rapides ?", 0),
     ],
 )
 def test_slang_cut_words_and_ordinary_words_are_not_unknown_names(kb, question, unknown):
