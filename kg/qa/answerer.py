@@ -44,6 +44,7 @@ from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.spelling import CourseSpelling
 from kg.qa.suggestions import questions_about, suggest
+from kg.qa.verdict import verdict
 from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
@@ -376,6 +377,10 @@ class QuestionAnswerer:
         else:
             best = self._whole_definition(reading, best)
             lines = [self._line(reading, best, scored, book, name_subject=True)]
+            group = reading.candidates[best].group
+            said = verdict(analysis, group, self.linker.entities) if group is not None else ""
+            if said:
+                lines[0] = f"{said} : {lines[0]}"
             support = self._support(reading, scored)
             if support is not None:
                 lines.append(self._line(reading, support, scored, book))

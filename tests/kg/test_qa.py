@@ -14,6 +14,7 @@ from kg.qa.analysis import DEFINITION_PROPERTY, AnswerType, alternatives, analys
 from kg.qa.candidates import family_prefixes
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.model import ModelError, QAModel
+from kg.qa.verdict import asks_yes_or_no
 from kg.text import normalise, without_course_references
 from tests.conftest import ONTOLOGY_DIR, Settings
 
@@ -788,6 +789,58 @@ def test_a_changed_table_changes_the_answer(deck_variant, tmp_path):
     settings = Settings(corpus_dir=corpus, ontology_dir=ONTOLOGY_DIR, artifacts_dir=tmp_path / "a")
     answer = KnowledgeBase.open(settings).ask("Quelle licence pour KVM ?")
     assert "MIT" in lead(answer.answer) and "GPL" not in lead(answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "closed"),
+    [
+        ("Xen est-il libre ?", True),
+        ("Est-ce que QEMU émule du x86 ?", True),
+        ("openvz, ça fait tourner windows ?", True),
+        ("KVM, c'est un fork de QEMU ou pas ?", True),
+        ("Quelle licence pour Xen ?", False),
+        ("Xen ou KVM ?", False),
+        ("Que fait QEMU ?", False),
+        ("Où trouver Xen ?", False),
+    ],
+)
+def test_a_closed_question_is_told_by_its_form(kb, question, closed):
+    assert asks_yes_or_no(analyse(question, [], kb.linker)) is closed
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Xen peut-il faire tourner Windows ?", "Oui"),
+        ("Est-ce que Xen est sous licence GPL ?", "Oui"),
+        ("KVM, c'est un fork de QEMU ?", "Oui"),
+        ("Est-ce que Bochs est sous licence GPL ?", "Non"),
+        ("Xen est-il un fork de QEMU ?", "Non"),
+        ("OpenVZ fait-il tourner Windows ?", "Non"),
+    ],
+)
+def test_a_closed_question_on_a_fact_gets_yes_or_no_before_the_fact(kb, question, said):
+    answer = kb.ask(question).answer
+    assert answer.startswith(said), answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["QEMU est-il un fork de KVM ?", "Quelle est la licence de Xen ?", "Xen est-il rapide ?"],
+)
+def test_no_yes_or_no_where_the_facts_do_not_decide_it(kb, question):
+    answer = kb.ask(question).answer
+    assert not answer.startswith(("Oui", "Non")), answer
+
+
+def test_the_yes_or_no_follows_the_document(kb, deck_variant, tmp_path):
+    assert kb.ask("KVM est-il sous licence GPL ?").answer.startswith("Oui")
+    corpus = deck_variant(
+        lambda t: t.replace("KVM Complète Bare Metal GPL", "KVM Complète Bare Metal MIT")
+    )
+    settings = Settings(corpus_dir=corpus, ontology_dir=ONTOLOGY_DIR, artifacts_dir=tmp_path / "a")
+    answer = KnowledgeBase.open(settings).ask("KVM est-il sous licence GPL ?").answer
+    assert answer.startswith("Non"), answer
 
 
 def test_the_model_file_is_required_and_must_match_the_features(tmp_path, kb):
