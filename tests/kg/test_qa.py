@@ -667,7 +667,7 @@ def test_a_graph_answer_highlights_the_row_it_was_read_from(kb, deck_text):
     [
         ("Parle-moi de Xen.", "Et sa licence ?", "gpl"),
         ("Présente-moi KVM.", "De quel logiciel est-il un fork ?", "qemu"),
-        ("Qu'est-ce que LGuest ?", "Qui le maintient ?", "russell"),
+        ("LGuest, c'est quoi ?", "Qui le maintient ?", "russell"),
     ],
 )
 def test_a_follow_up_reads_the_earlier_turns(kb, first, follow_up, expected):
@@ -724,17 +724,17 @@ def test_a_follow_up_that_only_names_another_thing_asks_the_earlier_question_of_
 @pytest.mark.parametrize(
     ("earlier", "follow_up", "resolved"),
     [
-        ("Quelle est la licence de Xen ?", "et KVM ?", "Quelle est la licence de KVM ?"),
+        ("Xen a quelle licence ?", "et KVM ?", "KVM a quelle licence ?"),
         (
             "Où s'installe l'hyperviseur de QEMU ?",
             "Et pour bochs ?",
             "Où s'installe l'hyperviseur de bochs ?",
         ),
         # More than a name: a question of its own.
-        ("Quelle est la licence de Xen ?", "Et KVM, il tourne sur quoi ?", None),
+        ("Xen a quelle licence ?", "Et KVM, il tourne sur quoi ?", None),
         # Not the same kind of thing as the earlier subject: nothing to put it in place of.
-        ("Quelle est la licence de Xen ?", "et l'émulation ?", None),
-        ("Quelle est la licence de Xen ?", "Et Xen ?", None),
+        ("Xen a quelle licence ?", "et l'émulation ?", None),
+        ("Xen a quelle licence ?", "Et Xen ?", None),
         # A relation in place of a relation, when the earlier question says it with a noun.
         (
             "Quels sont les avantages de l'émulation ?",
@@ -826,7 +826,7 @@ def test_a_closed_question_on_a_fact_gets_yes_or_no_before_the_fact(kb, question
 
 @pytest.mark.parametrize(
     "question",
-    ["QEMU est-il un fork de KVM ?", "Quelle est la licence de Xen ?", "Xen est-il rapide ?"],
+    ["QEMU est-il un fork de KVM ?", "Xen a quelle licence ?", "Xen est-il rapide ?"],
 )
 def test_no_yes_or_no_where_the_facts_do_not_decide_it(kb, question):
     answer = kb.ask(question).answer

@@ -151,7 +151,11 @@ def test_reranked_search_takes_any_text(kb, query):
 
 
 def test_hybrid_search_on_the_deck(kb):
-    hits = kb.search("Quelle licence utilise BSD Jails ?", 3)
-    assert hits[0].slide == 33  # the solutions table states the fact
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert kb.search("Qu'est-ce que la paravirtualisation ?", 1)[0].slide == 16
+    for question in (
+        "Sous quelle licence les BSD Jails sont-elles publiées ?",
+        "BSD Jails : quelle licence ?",
+    ):
+        hits = kb.search(question, 3)
+        assert 33 in [h.slide for h in hits[:2]]  # the solutions table states the fact
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert kb.search("La paravirtualisation, c'est quoi ?", 1)[0].slide == 16
