@@ -29,7 +29,6 @@ class AnswerType(StrEnum):
 
 # « que signifie X »: what X stands for, or what it is; « son nom complet », « le sigle X »,
 # « X en français »: what it stands for.
-_MEANING = re.compile(r"\b(?:signifi\w*|veu\w* dire)\b")
 _SPELLED_OUT = re.compile(
     r"\b(?:acronyme|sigle|abreviation|traduit|traduction|en (?:francais|anglais)|nom complet)\b"
 )
@@ -43,7 +42,10 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"\b(?:quelle (?:annee|date|epoque|periode|decennie)|quelles annees|a quel moment)\b"
         ),
     ),
-    (AnswerType.EXPANSION, re.compile(rf"{_MEANING.pattern}|{_SPELLED_OUT.pattern}")),
+    (
+        AnswerType.EXPANSION,
+        re.compile(rf"\b(?:signifi\w*|veu\w* dire)\b|{_SPELLED_OUT.pattern}"),
+    ),
     (
         AnswerType.AGENT,
         re.compile(r"^(?:et )?(?:(?:par|a|de|avec|chez) )?qui\b|\b(?:par|de) qui\b"),
@@ -89,8 +91,7 @@ _POINTS_BACK = re.compile(
 _OR = re.compile(r",?\s+ou(?:\s+bien)?\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:?!()]|(?<![\w-])(?:c'?est|est|sont|il|elle|ils|elles)(?!\w|-ce\b)")
 _OPTION_WORDS = 4
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}")
-_ACRONYM_WORD = re.compile(rf"\b{_ACRONYM.pattern}\b")
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 _WHEN = re.compile(r"\bquand\b(?! meme\b)")  # « quand même » is « all the same »
 _ENDS = re.compile(r"[\s?!.]*")
 # « depuis quand », « à quand », « jusqu'à quand », « et quand », « c'était quand »
@@ -238,14 +239,14 @@ def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[Link
 
 
 def _asks_meaning(question: str, entities: list[LinkedEntity]) -> bool:
-    """Whether a question asks what a term means, not what it stands for: it neither
-    writes an acronym nor names a thing whose label is one, nor asks for a spelled-out
-    name or a translation."""
+    """Whether an expansion question (« que signifie X ») may ask what X is rather than
+    what it stands for: it neither writes an acronym nor names a thing whose label is
+    one, nor asks for a spelled-out name or a translation."""
     folded = normalise(question).replace("’", "'")
     return not (
         _SPELLED_OUT.search(folded)
-        or _ACRONYM_WORD.search(question)
-        or any(_ACRONYM.fullmatch(e.label) for e in entities)
+        or ACRONYM.search(question)
+        or any(ACRONYM.fullmatch(e.label) for e in entities)
     )
 
 
@@ -277,7 +278,7 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         ]
         # What an expansion is asked of, when the question names nothing, is an acronym the
         # conversation named (« Et que signifie ce sigle ? » after « … sous licence CDDL »).
-        acronyms = [e for e in analysis.context_entities if _ACRONYM.fullmatch(e.label)]
+        acronyms = [e for e in analysis.context_entities if ACRONYM.fullmatch(e.label)]
         if kind == AnswerType.EXPANSION and not own and acronyms:
             analysis.context_entities = acronyms
         # Words that point back keep the earlier question, unless this one names a thing of

@@ -381,10 +381,10 @@ class QuestionAnswerer:
             said = verdict(analysis, group, self.linker.entities) if group is not None else ""
             if said:
                 lines[0] = f"{said} : {lines[0]}"
-            support = self._support(reading, scored)
+            support = self._support(reading, scored, best)
             if support is not None:
                 lines.append(self._line(reading, support, scored, book))
-            facts = self._facts(reading, scored)
+            facts = self._facts(reading, scored, best)
         level = Level.SURE if confidence >= model.sure_from else Level.PROBABLE
         return Answer(
             answer="\n".join(lines),
@@ -506,12 +506,13 @@ class QuestionAnswerer:
         named = {e.id for e in self.linker.link_exact(text)}
         return None if about[0].id in named else about[0]
 
-    def _support(self, reading: Reading, scored: Scored) -> int | None:
-        """The runner-up, when it is nearly as likely as the answer and says something else."""
+    def _support(self, reading: Reading, scored: Scored, best: int) -> int | None:
+        """The runner-up, when it is nearly as likely as the answer and says something else
+        (``best``: the answer, which may hold more than the likeliest candidate)."""
         if scored.best is None or len(scored.scores) < 2:
             return None
         runner = int(np.argsort(-scored.scores)[1])
-        lead = normalise(reading.text(scored.best))
+        lead = normalise(reading.text(best))
         text = normalise(reading.text(runner))
         if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
             return None
@@ -566,8 +567,9 @@ class QuestionAnswerer:
         # it are not (« Hyper-V est-il… »: its « V » is a name's).
         for sentence in _SENTENCE_BREAK.split(question):
             for index, (whole, word) in enumerate(_words(sentence)):
+                # A letter written alone is spoken of as a letter (« le K de KVM »).
                 if self._known_word(whole, word) or len(whole) == 1:
-                    continue  # a letter written alone is spoken of as a letter (« le K de KVM »)
+                    continue
                 capitalised = index > 0 and any(c.isupper() for c in word)
                 if capitalised or not is_ordinary_word(word.lower()):
                     count += 1
@@ -618,11 +620,10 @@ class QuestionAnswerer:
             spans.append((source.passage, span or _first_sentence(passage)))
         return spans
 
-    def _facts(self, reading: Reading, scored: Scored) -> list[Fact]:
+    def _facts(self, reading: Reading, scored: Scored, best: int) -> list[Fact]:
         """The graph facts behind an answer: a fact group's own, or for a sentence or row the
         facts of the question's entities read from it, the likeliest answers first."""
-        assert scored.best is not None
-        chosen = reading.candidates[scored.best]
+        chosen = reading.candidates[best]
         if chosen.group is not None:
             groups = [chosen.group]
         else:

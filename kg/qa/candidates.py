@@ -26,7 +26,7 @@ from rdflib import URIRef
 from kg.corpus import Passage
 from kg.embed import Vectors
 from kg.link import LINKABLE_CLASSES, EntityLinker
-from kg.qa.analysis import Analysis, AnswerType
+from kg.qa.analysis import ACRONYM, Analysis, AnswerType
 from kg.qa.facts import DEFINITION, FactGroup, FactIndex, PropertyWording
 from kg.qa.queries import NamedQueries
 from kg.text import (
@@ -85,7 +85,6 @@ _CAUSAL = re.compile(
     r"\b(?:car|parce|grace|afin|permet\w*|pour|depend\w*|en raison|donc|ainsi|puisqu\w*)\b"
 )
 _GLOSS = re.compile(r"(?P<before>(?:[\w'’\-/]+\W+){1,6})[(«]\s*(?P<inside>[^)»]{2,80})[)»]")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 _LENGTH_SCALE = math.log(60)
 _MIN_CORRECTED = 5
 _LONG_WORD = 8
@@ -363,8 +362,8 @@ class CandidateReader:
             context_entities=frozenset(e.id for e in analysis.context_entities),
             classes=frozenset(c.rsplit("#", 1)[-1] for c in analysis.classes),
             # Acronyms as written, and the things named whose label is one (« la gpl »).
-            acronyms=frozenset(_ACRONYM.findall(analysis.question)).union(
-                e.label for e in specific if _ACRONYM.fullmatch(e.label)
+            acronyms=frozenset(ACRONYM.findall(analysis.question)).union(
+                e.label for e in specific if ACRONYM.fullmatch(e.label)
             ),
             similarities=self.unit_vectors @ vector,
             options=options,
@@ -754,7 +753,7 @@ class CandidateReader:
         acronyms = set(question.acronyms)
         if candidate.group is not None:
             subject = self.linker.entities.get(candidate.group.entity)
-            if subject is not None and _ACRONYM.fullmatch(subject.label):
+            if subject is not None and ACRONYM.fullmatch(subject.label):
                 acronyms.add(subject.label)
         return any(_initials_spell(a, v) for a in acronyms for v in values if " " in v)
 

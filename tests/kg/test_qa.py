@@ -800,6 +800,7 @@ def test_a_changed_table_changes_the_answer(deck_variant, tmp_path):
         ("KVM, c'est un fork de QEMU ou pas ?", True),
         ("Quelle licence pour Xen ?", False),
         ("Xen ou KVM ?", False),
+        ("Est-ce que Bochs ou Xen est sous licence GPL ?", False),
         ("Que fait QEMU ?", False),
         ("Où trouver Xen ?", False),
     ],
@@ -826,7 +827,16 @@ def test_a_closed_question_on_a_fact_gets_yes_or_no_before_the_fact(kb, question
 
 @pytest.mark.parametrize(
     "question",
-    ["QEMU est-il un fork de KVM ?", "Xen a quelle licence ?", "Xen est-il rapide ?"],
+    [
+        "QEMU est-il un fork de KVM ?",
+        "Xen a quelle licence ?",
+        "Xen est-il rapide ?",
+        # Negative, or the property not named, or two subjects, or one known by another name.
+        "Xen n'est-il pas sous licence GPL ?",
+        "Xen est-il incompatible avec Windows ?",
+        "Est-ce que KVM et Bochs sont sous licence GPL ?",
+        "QEMU peut-il faire tourner Windows ?",
+    ],
 )
 def test_no_yes_or_no_where_the_facts_do_not_decide_it(kb, question):
     answer = kb.ask(question).answer

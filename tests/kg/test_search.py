@@ -158,4 +158,4 @@ def test_hybrid_search_on_the_deck(kb):
         hits = kb.search(question, 3)
         assert 33 in [h.slide for h in hits[:2]]  # the solutions table states the fact
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert kb.search("La paravirtualisation, c'est quoi ?", 1)[0].slide == 16
+    assert kb.search("La paravirtualisation, c'est quoi au juste ?", 1)[0].slide == 16
