@@ -55,7 +55,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.DEFINITION,
         re.compile(
             r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
-            r"|en quoi consiste)\b"
+            r"|en quoi consiste|ce qu'est|ce que sont)\b"
         ),
     ),
     (

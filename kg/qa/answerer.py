@@ -72,7 +72,9 @@ _ABOUT_NOW = re.compile(
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
+# A sentence ends at « ? » or « ! », or at a full stop after a word, not an abbreviation
+# (« vs. », « p. ex. »).
+_SENTENCE_BREAK = re.compile(r"(?<=[?!])\s+|(?<=\w{4}\.)\s+")
 # Questions for steps to follow (« comment installer… », « étape par étape », « quelles
 # commandes pour… ») or for a price: a course may or may not give them; the confidence
 # model learns whether it does.

@@ -121,6 +121,8 @@ def test_quand_asks_for_a_time_unless_it_opens_a_clause(question, expected):
         "qu'est ce que la virtualisation des postes de travail",
         "Qu'est-ce que le mode utilisateur de QEMU ?",
         "Qu'est-ce que la machine virtuelle invitée ?",
+        "Dis-moi ce qu'est l'émulation",
+        "je ne sais plus ce que sont les BSD Jails",
     ],
 )
 def test_what_is_a_thing_asks_for_a_definition(question):
@@ -552,6 +554,8 @@ def test_words_joined_by_a_slash_are_each_known_or_not(kb, question, unknown):
         ("Peut-on virtualiser Windows avec Bochs ?", 0),
         ("J'ai lu le cours. Pouvez-vous me rappeler ce qu'est Xen ?", 0),
         ("Xen est libre. Proxmox aussi ?", 1),
+        # An abbreviation's full stop ends no sentence: « Parallels » is still a name.
+        ("Xen vs. Parallels, lequel choisir ?", 1),
     ],
 )
 def test_only_the_first_word_of_a_sentence_is_capitalised_as_a_sentence_is(kb, question, unknown):

@@ -123,6 +123,7 @@ def test_slugify_is_stable_and_iri_safe():
         ("cb d'archis supportées ?", "combien d'architectures supportées ?"),
         ("la 1ère version et le 2e mode", "la première version et le deuxième mode"),
         ("le 1er hyperviseur", "le premier hyperviseur"),
+        ("Xen vient de quelle fac ?", "Xen vient de quelle université ?"),
         # Unchanged: numbers that are no ordinals (a kernel version, an architecture).
         ("le noyau 2.6.20 sur x86 ou 2e9", None),
         # Unchanged: the C language, acronyms in capitals, words that merely begin alike.
