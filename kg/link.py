@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kg.namespaces import local_id
 from kg.store import GraphStore
-from kg.text import FRENCH_STOP_WORDS, FrenchAnalyser, normalise
+from kg.text import FRENCH_STOP_WORDS, FrenchAnalyser, is_french_word, normalise
 
 LINKABLE_CLASSES = (
     "VirtualisationType",
@@ -65,6 +65,7 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {{
 }}
 """
 _FUZZY_MIN_LENGTH = 5
+_WORD = re.compile(r"[^\W\d_]+")
 _FUZZY_LONG_LENGTH = 8
 _MAX_CORRECTIONS = 50_000
 _PHRASE_WORD = re.compile(r"[\w']+")
@@ -151,7 +152,14 @@ class _LabelIndex:
         """
         terms = self._terms(text)
         if fuzzy:
-            terms = [self._correct(t) for t in terms]
+            # A word of French is no misspelling (« rappeler » is not « appeler »).
+            french = {
+                term
+                for word in _WORD.findall(normalise(text))
+                if is_french_word(word)
+                for term in self._terms(word)
+            }
+            terms = [t if t in french else self._correct(t) for t in terms]
         longest = max((len(k) for k in self._by_terms), default=0)
         found: list[tuple[str, str]] = []
         residual: list[str] = []

@@ -125,15 +125,17 @@ def warm_up() -> None:
 
 
 @lru_cache(maxsize=16384)
+def is_french_word(word: str) -> bool:
+    """Whether a French dictionary knows a lower-case word, accents or none."""
+    return simplemma.is_known(word, lang="fr") or fold_accents(word) in _french_dictionary()
+
+
+@lru_cache(maxsize=16384)
 def is_ordinary_word(word: str) -> bool:
     """Whether a French or English dictionary knows a lower-case word, accents or none. The
     French spelling dictionary holds the invariable words the lemmatiser's table lacks
     (« toujours », « souvent »)."""
-    return (
-        simplemma.is_known(word, lang="fr")
-        or fold_accents(word) in _french_dictionary()
-        or simplemma.is_known(fold_accents(word), lang="en")
-    )
+    return is_french_word(word) or simplemma.is_known(fold_accents(word), lang="en")
 
 
 # The endings of the tenses a question uses: after the stem of a verb in -er, and at the

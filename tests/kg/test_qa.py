@@ -54,6 +54,22 @@ def test_entity_linking_survives_variants(kb, text, entity):
 
 
 @pytest.mark.parametrize(
+    ("question", "relation"),
+    [
+        # Misspelt words are read as the label word they most likely mean…
+        ("Xen est sous quelle license ?", "licence"),
+        ("Qui mainteint LGuest ?", "maintainer"),
+        # …but a word of French is no misspelling: « rappeler » is not « appeler ».
+        ("Pouvez-vous me rappeler ce qu'est Xen ?", None),
+        ("Tu peux me rappeler ce qu'est le cloisonnement ?", None),
+    ],
+)
+def test_only_misspelt_words_are_corrected_to_a_label(kb, question, relation):
+    relations = [r.rsplit("#", 1)[-1] for r in analyse(question, [], kb.linker).relations]
+    assert relations == ([relation] if relation else [])
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "où est née la virtualisation ?",
