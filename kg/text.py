@@ -143,6 +143,8 @@ def is_ordinary_word(word: str) -> bool:
 _FINITE_ER = frozenset({"e", "es", "ent", "ait", "aient", "a", "era", "eront", "ez", "ons"})
 _FINITE_OTHER = re.compile(r"(?:ent|ait|aient|it|ons|ez|t|d)$")
 _INFINITIVE = re.compile(r"(?:ir|re|oir)$")
+_PARTICIPLES_ER = frozenset({"é", "ée", "és", "ées", "ant"})
+_MIN_VERB_STEM = 4
 
 
 def is_finite_verb(word: str) -> bool:
@@ -156,6 +158,18 @@ def is_finite_verb(word: str) -> bool:
         stem, folded = fold_accents(lemma[:-2]), fold_accents(word)
         return folded.startswith(stem) and folded[len(stem) :] in _FINITE_ER
     return bool(_INFINITIVE.search(lemma) and _FINITE_OTHER.search(word))
+
+
+def er_verb_roots(word: str) -> list[str]:
+    """What a lower-case word may be a form of, if it is a verb in -er: its infinitive and
+    the word it is made on (« émulait » → « émuler », « émul »; « forkés » → « forker »,
+    « fork »)."""
+    roots = []
+    for ending in sorted(_FINITE_ER | _PARTICIPLES_ER, key=len, reverse=True):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) >= _MIN_VERB_STEM:
+            roots += [f"{stem}er", stem]
+    return roots
 
 
 def _texting_spellings() -> dict[str, str]:

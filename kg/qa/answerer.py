@@ -49,6 +49,7 @@ from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
     FRENCH_STOP_WORDS,
+    er_verb_roots,
     fold_accents,
     french_spelling,
     is_ordinary_word,
@@ -72,6 +73,8 @@ _ABOUT_NOW = re.compile(
     r"|current\w*|latest|today|nowadays)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# An acronym's English plural (« VMs », « OSes »).
+_ACRONYM_PLURAL = re.compile(r"(?P<acronym>[A-Z]{2,})e?s")
 # A sentence ends at « ? » or « ! », or at a full stop after a word, not an abbreviation
 # (« vs. », « p. ex. »).
 _SENTENCE_BREAK = re.compile(r"(?<=[?!])\s+|(?<=\w{4}\.)\s+")
@@ -578,18 +581,28 @@ class QuestionAnswerer:
         return count
 
     def _known_word(self, whole: str, word: str) -> bool:
-        """A word of the course, or a grammatical one."""
+        """A word of the course, or a grammatical one. An acronym's English plural is the
+        acronym's (« VMs », « OSes »)."""
+        plural = _ACRONYM_PLURAL.fullmatch(word)
+        if plural is not None:
+            whole = word = plural.group("acronym")
         lower = word.lower()
         key = lookup_key(self.reader.analyser.lemma(french_spelling(lower)))
         if {key, lookup_key(lower), lookup_key(whole.lower())} & self.vocabulary:
             return True
         if fold_accents(lower) in FRENCH_STOP_WORDS:
             return True
+        if not word.islower():
+            return False
+        # A form of a verb in -er the lemmatiser does not know, made on a course word
+        # (« émulait » of « émuler », « forké » of « fork »).
+        if any(k in self.vocabulary for k in map(lookup_key, er_verb_roots(lower))):
+            return True
         # Another form of a course word the lemmatiser does not know (« virtualisant »): a
         # lower-case word sharing a stem long enough to have a family (short stems join
         # unrelated words: « montant », « montrer »).
         stems = self.reader.analyser.term_set(lower)
-        return word.islower() and bool(family_prefixes(stems) and stems & self.course_stems)
+        return bool(family_prefixes(stems) and stems & self.course_stems)
 
     # ------------------------------------------------------------------ citations
 
@@ -697,16 +710,21 @@ def _words(text: str) -> list[tuple[str, str]]:
             elided, _, rest = word.partition("'") if _ELIDED.match(word) else ("", "", word)
             known = simplemma.is_known(rest, lang="fr")
             pieces = [rest] if known else _APOSTROPHE.split(rest)
-            found += [(whole, part) for part in [elided, *pieces] if part]
+            found += [(whole, piece) for part in [elided, *pieces] for piece in _parts(part)]
             continue
-        parts = word.split("-")
-        if len(parts) > 1 and all(part.isalpha() for part in parts):
-            found += [(whole, part) for part in parts]
-        elif is_word_pair(word):
-            found += [(whole, part) for part in word.split("/")]
-        else:
-            found.append((whole, word))
+        found += [(whole, part) for part in _parts(word)]
     return found
+
+
+def _parts(word: str) -> list[str]:
+    """The words a hyphen or a slash joins (« entend-on », « tester/apprendre »), or the
+    word itself."""
+    parts = word.split("-")
+    if len(parts) > 1 and all(part.isalpha() for part in parts):
+        return parts
+    if is_word_pair(word):
+        return word.split("/")
+    return [word] if word else []
 
 
 def _fact(fact: GraphFact, predicate: str) -> Fact:

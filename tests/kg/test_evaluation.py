@@ -100,7 +100,9 @@ def test_thresholds_decline_off_course_questions_and_few_others():
 
 
 @pytest.mark.parametrize(
-    ("declined", "answered"), [(0.3, 0.6), (0.52, 0.54), (0.05, 0.9), (0.7, 0.71)]
+    ("declined", "answered"),
+    # Confidences that round alike, or round past each other, are still told apart.
+    [(0.3, 0.6), (0.52, 0.54), (0.05, 0.9), (0.7, 0.71), (0.47204, 0.58915), (0.30006, 0.30014)],
 )
 def test_the_decline_threshold_lies_halfway_between_what_it_separates(declined, answered):
     probabilities = np.array([declined - 0.02, declined, answered, answered + 0.02])

@@ -1101,6 +1101,28 @@ def test_slang_cut_words_and_ordinary_words_are_not_unknown_names(kb, question, 
 
 
 @pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        # An elided word joined by hyphens: « entend », « on ».
+        ("Qu'entend-on par isolateur ?", 0),
+        ("qu'appelle-t-on un système hôte ?", 0),
+        ("l'hyper-V de Microsoft est-il libre ?", 1),
+        # An acronym's English plural.
+        ("Combien de VMs peut-on lancer avec KVM ?", 0),
+        ("Quels OSes tournent sous Xen ?", 0),
+        ("Nos VMs tournent sous OKD, est-ce grave ?", 1),
+        # Forms of a verb in -er made on a course word, unknown to the dictionary.
+        ("À l'époque, que émulaient les PC ?", 0),
+        ("Pourquoi les entreprises virtualisent-elles leurs serveurs ?", 0),
+        ("KVM a été forké depuis quel projet ?", 0),
+        ("Les machines kubernétisées tournent-elles sous Xen ?", 1),
+    ],
+)
+def test_elisions_acronym_plurals_and_verb_forms_are_no_unknown_names(kb, question, unknown):
+    assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [("la paravirt, c'est quoi ?", "modifi"), ("l'emul kesako", "simule")],
 )

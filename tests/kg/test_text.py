@@ -3,6 +3,7 @@ import pytest
 from kg.qa.spelling import CourseSpelling
 from kg.text import (
     FrenchAnalyser,
+    er_verb_roots,
     is_finite_verb,
     is_ordinary_word,
     lookup_key,
@@ -225,3 +226,21 @@ def test_conjugated_verbs_are_finite_verbs(word):
 )
 def test_participles_nouns_adjectives_and_auxiliaries_are_not(word):
     assert not is_finite_verb(word)
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("émulait", "émuler"),
+        ("virtualisent", "virtualiser"),
+        ("forkés", "fork"),
+        ("isolée", "isoler"),
+    ],
+)
+def test_a_verb_in_er_gives_its_infinitive_and_the_word_it_is_made_on(word, root):
+    assert root in er_verb_roots(word)
+
+
+@pytest.mark.parametrize("word", ["xen", "gpl", "kvm", "qemu"])
+def test_a_short_word_gives_no_verb_root(word):
+    assert er_verb_roots(word) == []
