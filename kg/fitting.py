@@ -301,7 +301,8 @@ def fit_confidence(
     )
     probabilities = 1 / (1 + np.exp(-model.scores(x)))
     decline_below, sure_from = _bagged_thresholds(probabilities, y, np.array(correct, dtype=bool))
-    return model, round(decline_below, 4), round(sure_from, 4)
+    # Six decimals: confidences a few 1e-5 apart are still told apart.
+    return model, round(decline_below, 6), round(sure_from, 6)
 
 
 # --------------------------------------------------------------------------- the whole model

@@ -9,6 +9,9 @@ from kg.link import EntityLinker
 from kg.text import is_ordinary_word
 
 _CONSONANTS, _VOWELS, _ENDINGS = "bdfgklmnprstvz", "aeiou", "kstx"
+# Kinds of things the course names with common words (« la paravirtualisation »): a
+# capital on them opens a sentence, it makes no name.
+_NOT_NAMES = frozenset({"Concept", "VirtualisationType"})
 
 
 def made_up_name(rng: random.Random) -> str:
@@ -28,6 +31,8 @@ def made_up_off_course(linker: EntityLinker, questions: list[str], seed: int) ->
     made_up = []
     for question in questions:
         for entity in linker.link(question):
+            if entity.type in _NOT_NAMES:
+                continue
             span = _name_in(question, linker.labels_of(entity.id))
             if span is not None:
                 start, end = span
@@ -37,10 +42,10 @@ def made_up_off_course(linker: EntityLinker, questions: list[str], seed: int) ->
 
 
 def _name_in(question: str, labels: list[str]) -> tuple[int, int] | None:
-    """Where the question writes one of the labels as a name: with a capital (« Xen »,
-    « GPL »), as a concept is not (« la virtualisation »). The longest label first."""
+    """Where the question writes one of the labels as a name, with a capital (« Xen »,
+    « GPL »), and whole (not the « Linux » of « Linux-VServer »). The longest first."""
     for label in sorted(labels, key=len, reverse=True):
-        found = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE)
+        found = re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", question, re.IGNORECASE)
         if found is not None and not found.group().islower():
             return found.span()
     return None

@@ -584,8 +584,8 @@ class QuestionAnswerer:
         """A word of the course, or a grammatical one. An acronym's English plural is the
         acronym's (« VMs », « OSes »)."""
         plural = _ACRONYM_PLURAL.fullmatch(word)
-        if plural is not None:
-            whole = word = plural.group("acronym")
+        if plural is not None and lookup_key(plural.group("acronym").lower()) in self.vocabulary:
+            return True
         lower = word.lower()
         key = lookup_key(self.reader.analyser.lemma(french_spelling(lower)))
         if {key, lookup_key(lower), lookup_key(whole.lower())} & self.vocabulary:

@@ -39,7 +39,12 @@ def test_the_first_name_of_a_question_is_replaced_by_a_made_up_one(kb, question,
 
 @pytest.mark.parametrize(
     "question",
-    ["À quoi sert un hyperviseur ?", "la paravirtualisation est-elle rapide ?", "C'est quoi ?"],
+    [
+        "À quoi sert un hyperviseur ?",
+        "la paravirtualisation est-elle rapide ?",
+        "Paravirtualisation ou émulation, laquelle est plus lente ?",
+        "C'est quoi ?",
+    ],
 )
 def test_a_question_naming_no_name_makes_no_off_course_question(kb, question):
     assert made_up_off_course(kb.linker, [question], seed=1) == []

@@ -1110,7 +1110,9 @@ def test_slang_cut_words_and_ordinary_words_are_not_unknown_names(kb, question, 
         # An acronym's English plural.
         ("Combien de VMs peut-on lancer avec KVM ?", 0),
         ("Quels OSes tournent sous Xen ?", 0),
-        ("Nos VMs tournent sous OKD, est-ce grave ?", 1),
+        ("Nos VMs tournent sous Podman, est-ce grave ?", 1),
+        # Not the plural of a stop word: « AS » is no « as ».
+        ("Combien d'ASes faut-il pour relier nos serveurs Xen ?", 1),
         # Forms of a verb in -er made on a course word, unknown to the dictionary.
         ("À l'époque, que émulaient les PC ?", 0),
         ("Pourquoi les entreprises virtualisent-elles leurs serveurs ?", 0),
