@@ -257,7 +257,8 @@ async function loadExamples() {
   for (const question of await api("/api/examples")) {
     box.append(el("button", { type: "button", text: question, onclick: () => ask(question) }));
   }
-  box.hidden = turns.length > 0;
+  // A question asked while the examples were on their way hides them for good.
+  box.hidden = turns.length > 0 || pending;
 }
 
 $("#ask-form").addEventListener("submit", (event) => { event.preventDefault(); ask($("#question").value); });

@@ -303,6 +303,22 @@ def test_sending_is_disabled_while_an_answer_is_on_its_way(page: Page):
     expect(page.get_by_role("button", name="Envoyer")).to_be_enabled()
 
 
+def test_a_question_asked_before_the_examples_arrive_keeps_them_hidden(page: Page):
+    def late(route) -> None:
+        page.wait_for_timeout(1_500)
+        route.continue_()
+
+    def later(route) -> None:
+        page.wait_for_timeout(3_000)
+        route.continue_()
+
+    page.route("**/api/examples", late)
+    page.route("**/api/ask", later)
+    page.goto("/")
+    ask(page, "Quelle licence pour KVM ?")
+    expect(page.locator("#examples")).to_be_hidden()
+
+
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_new_answer_is_in_view_and_focused(browser, live_server, size):
     context = browser.new_context(viewport=size, base_url=live_server, has_touch=size == PHONE)
