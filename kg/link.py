@@ -205,6 +205,7 @@ class EntityLinker:
             self._relation_labels.setdefault(str(row["p"]), []).append(str(row["label"]))
         for row in store.select(_CLASS_LABELS):
             self._labels.add(str(row["label"]), CLASS, str(row["c"]))
+        self._notions = self._notions_named_by_relations()
         self.mentions: dict[str, set[str]] = {}
         for row in store.select(_MENTIONS):
             passage_id = local_id(str(row["p"])).removeprefix("passage-")
@@ -241,6 +242,24 @@ class EntityLinker:
     def relation_labels(self, relation: str) -> list[str]:
         """The words that name a relation (its label, synonyms and hidden labels)."""
         return self._relation_labels.get(relation, [])
+
+    def notion_of(self, relation: str) -> LinkedEntity | None:
+        """The notion the course defines under one of a relation's names (the concept « Système
+        hôte » for the host-system relation, also called « hôte » or « OS hôte »), if any."""
+        return self._notions.get(relation)
+
+    def _notions_named_by_relations(self) -> dict[str, LinkedEntity]:
+        by_label: dict[str, LinkedEntity] = {}
+        for entity_id, labels in self._entity_labels.items():
+            entity = self.entities[entity_id]
+            if entity.type == "Concept":
+                by_label.update((normalise(label), entity) for label in labels)
+        notions: dict[str, LinkedEntity] = {}
+        for relation, labels in self._relation_labels.items():
+            named = {by_label[key] for label in labels if (key := normalise(label)) in by_label}
+            if len(named) == 1:
+                notions[relation] = named.pop()
+        return notions
 
     def relations(self, text: str) -> list[str]:
         """IRIs of the properties a question asks about."""

@@ -56,6 +56,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
             r"|en quoi consiste|ce qu'est|ce que sont)\b"
+            r"|\b(?:designe|recouvre|correspond|renvoie)\w*(?: a)? quoi\b"
+            r"|\ba quoi (?:correspond|renvoie|fait)\w*"
         ),
     ),
     (
@@ -108,6 +110,7 @@ _WH_WORDS = re.compile(r"\b(?:quel\w*|comment|qui|quoi|quand|combien|pourquoi|le
 DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
 GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
+_ASKS_WHAT = frozenset({AnswerType.DEFINITION, AnswerType.EXPANSION})
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,16 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
     if kind != AnswerType.DEFINITION and asks_what_a_verb_concerns(question):
         links.relations = [r for r in links.relations if r != DEFINITION_PROPERTY]
     own = [e for e in links.entities if e.id not in GENERIC_ENTITIES]
+    # What a question asking what something is asks of, when it names only a relation, is
+    # the notion the course defines under that relation's name (« c'est quoi la machine
+    # hôte ? » asks what the host system is, not what runs on a host).
+    if not own and (kind in _ASKS_WHAT or DEFINITION_PROPERTY in links.relations):
+        for relation in list(links.relations):
+            notion = linker.notion_of(relation)
+            if notion is not None:
+                links.relations.remove(relation)
+                links.entities.append(notion)
+                own.append(notion)
     # « c'est quoi les défauts de X » asks for a property of X, not for what X is; and a
     # question naming two things asks how they relate.
     if kind == AnswerType.DEFINITION and (

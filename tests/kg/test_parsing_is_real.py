@@ -6,6 +6,8 @@ import pytest
 
 from kg.corpus import load_corpus
 from kg.graph import build_dataset
+from kg.link import EntityLinker
+from kg.text import FrenchAnalyser
 from kg.validate import ShapeViolation
 from tests.conftest import ONTOLOGY_DIR, store_from_corpus
 
@@ -170,3 +172,17 @@ def test_a_product_named_by_any_of_its_names_is_defined_by_that_sentence(deck_va
         "SELECT ?d WHERE { res:product-user-mode-linux skos:definition ?d }"
     )
     assert [str(r["d"]).split(" est ")[0] for r in rows] == [subject]
+
+
+def test_the_notion_a_relation_names_is_the_term_the_deck_defines(deck_variant):
+    """The host-system relation names the concept « Système hôte » because the deck defines
+    a term of that name; a deck defining « Machine hôte » instead leaves the relation alone."""
+    host = "https://w3id.org/virtukg/ontology#hostSystem"
+    guest = "https://w3id.org/virtukg/ontology#guestSystem"
+    linker = EntityLinker(store_from_corpus(deck_variant(lambda text: text)), FrenchAnalyser())
+    notion = linker.notion_of(host)
+    assert notion is not None and notion.label == "Système hôte"
+    renamed = deck_variant(lambda text: text.replace("Système Hôte\n", "Machine Hôte\n", 1))
+    linker = EntityLinker(store_from_corpus(renamed), FrenchAnalyser())
+    assert linker.notion_of(host) is None
+    assert linker.notion_of(guest) is not None

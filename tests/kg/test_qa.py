@@ -211,6 +211,53 @@ def test_a_definition_question_that_names_a_property_asks_for_that_property(kb):
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Le terme hyperviseur, ça correspond à quoi ?",
+        "À quoi correspond la paravirtualisation dans le cours ?",
+        "Le cloisonnement, ça désigne quoi exactement ?",
+        "À quoi fait-on référence quand on dit émulation ?",
+        "Bochs, ça renvoie à quoi ?",
+    ],
+)
+def test_what_a_word_corresponds_to_asks_for_a_definition(question):
+    assert answer_type(question) == AnswerType.DEFINITION
+
+
+@pytest.mark.parametrize(
+    ("question", "defined"),
+    [
+        ("C'est quoi une machine hôte, au juste ?", "Le système hôte est"),
+        ("Que veut dire « hôte » en virtualisation ?", "Le système hôte est"),
+        ("host OS : ça désigne quoi ?", "Le système hôte est"),
+        ("Un OS invité, qu'est-ce que c'est ?", "Le système invité est"),
+        ("guest OS, ça correspond à quoi ?", "Le système invité est"),
+    ],
+)
+def test_asking_what_a_relation_name_means_asks_for_the_notion_of_that_name(kb, question, defined):
+    """« hôte » names the host-system relation and the notion the course defines under the
+    same name: asked what it is, it is the notion."""
+    analysis = analyse(question, [], kb.linker)
+    assert [e.type for e in analysis.own] == ["Concept"]
+    answer = kb.ask(question)
+    assert answer.answer.startswith(defined), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bochs tourne sur quel hôte ?",
+        "Quels produits acceptent Windows comme OS invité ?",
+        "C'est quoi les OS hôtes possibles pour QEMU ?",
+    ],
+)
+def test_a_relation_name_said_of_a_thing_stays_a_relation(kb, question):
+    analysis = analyse(question, [], kb.linker)
+    assert not any(e.type == "Concept" for e in analysis.own)
+    assert any(r.endswith(("hostSystem", "guestSystem")) for r in analysis.relations)
+
+
+@pytest.mark.parametrize(
     ("question", "topic"),
     [
         ("D'après le cours, qui maintient LGuest ?", "qui maintient LGuest ?"),
