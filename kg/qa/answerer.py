@@ -28,7 +28,7 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse, asks
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader, family_prefixes
 from kg.qa.citations import Citation, CitationBook
-from kg.qa.comparison import Line, asks_difference, compare
+from kg.qa.comparison import Line, asks_difference, compare, side_by_side
 from kg.qa.conversation import (
     GREETING_REPLY,
     REPHRASE_REPLY,
@@ -355,6 +355,8 @@ class QuestionAnswerer:
         analysis = reading.analysis
         confidence = scored.confidence
         best = scored.best
+        if best is not None:
+            best = self._own_comparison(reading, scored, best)
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
         comparison = self._comparison(reading, best) if best is not None else []
@@ -407,26 +409,46 @@ class QuestionAnswerer:
 
     def _comparison(self, reading: Reading, best: int) -> list[Line]:
         """How two entities of one kind differ by their facts, when the question asks it and
-        the chosen answer does not compare them itself. The second may come from the
-        conversation (« Quelle différence avec KVM ? » after a question on Xen)."""
+        the chosen answer does not compare them itself: on the scales they share, or else
+        side by side."""
         analysis = reading.analysis
-        if not asks_difference(analysis.question):
-            return []
-        named = list(dict.fromkeys(analysis.own))
-        if len(named) == 1:
-            same_kind = [e for e in analysis.context_entities if e.type == named[0].type]
-            named += [e for e in same_kind if e not in named][:1]
-        if len(named) != 2 or named[0].type != named[1].type:
-            return []
-        if self._compares_itself(reading.text(best), named):
+        pair = _compared_pair(analysis)
+        if pair is None or self._compares_itself(reading.text(best), pair):
             return []
         properties = [r for r in analysis.relations if r != DEFINITION]
         asked = [r for r in properties if r in self.facts.scales]
         if properties and not asked:  # asked about a property nothing else shares
             return []
-        return compare((named[0], named[1]), self.facts, self.linker.entities, asked)
+        compared = compare(pair, self.facts, self.linker.entities, asked)
+        if compared or properties or self._about_one_of(reading.text(best), pair):
+            return compared
+        return side_by_side(pair, self.facts)
 
-    def _compares_itself(self, text: str, named: list[LinkedEntity]) -> bool:
+    def _about_one_of(self, text: str, pair: tuple[LinkedEntity, LinkedEntity]) -> bool:
+        """Whether a text names one of two things and not the other: an answer about one
+        side (« Comparé à A, B isole-t-il les processus ? »), not a setting side by side."""
+        named = {e.id for e in self.linker.link_exact(text)}
+        return len(named & {e.id for e in pair}) == 1
+
+    def _own_comparison(self, reading: Reading, scored: Scored, best: int) -> int:
+        """The best read sentence that says how the two things a question compares differ
+        (« A diffère de B… », « … à la seule différence que … »), naming both and no third of
+        their kind: the course's own comparison, quoted rather than rebuilt."""
+        pair = _compared_pair(reading.analysis)
+        if pair is None:
+            return best
+        stating = [
+            index
+            for index, candidate in enumerate(reading.candidates)
+            if candidate.unit is not None
+            and asks_difference(reading.text(index))
+            and self._compares_itself(reading.text(index), pair)
+        ]
+        if not stating or best in stating:
+            return best
+        return max(stating, key=lambda index: scored.scores[index])
+
+    def _compares_itself(self, text: str, named: tuple[LinkedEntity, LinkedEntity]) -> bool:
         """Whether one sentence of the text names both entities and no third of their kind:
         the course's own comparison, quoted rather than rebuilt."""
         ids = {e.id for e in named}
@@ -675,6 +697,20 @@ class QuestionAnswerer:
 
     def _source_units(self, fact: GraphFact) -> list[int]:
         return self.reader.units_at(fact.source.passage, fact.source.start, fact.source.end)
+
+
+def _compared_pair(analysis: Analysis) -> tuple[LinkedEntity, LinkedEntity] | None:
+    """The two things of one kind a question asks the difference of; the second may come
+    from the conversation (« Quelle différence avec KVM ? » after a question on Xen)."""
+    if not asks_difference(analysis.question):
+        return None
+    named = list(dict.fromkeys(analysis.own))
+    if len(named) == 1:
+        same_kind = [e for e in analysis.context_entities if e.type == named[0].type]
+        named += [e for e in same_kind if e not in named][:1]
+    if len(named) != 2 or named[0].type != named[1].type:
+        return None
+    return named[0], named[1]
 
 
 def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -5,14 +5,17 @@ Used when a question asks how two entities of one class differ and the course do
 not compare them itself in one sentence (then that sentence is quoted). They are
 compared on the properties whose values several entities share (a licence, a mode,
 a type): a scale both can be placed on; on the properties the question names, when
-it names some.
+it names some. Two things no such scale sets apart (two types of virtualisation) are
+set side by side by what the graph says of both.
 """
 
 import re
 from dataclasses import dataclass
 
+from rdflib.namespace import SKOS
+
 from kg.link import LinkedEntity
-from kg.qa.facts import FactIndex, GraphFact
+from kg.qa.facts import DEFINITION, FactIndex, GraphFact
 from kg.qa.wording import capitalise, enumerate_fr, noun
 from kg.text import normalise
 
@@ -22,6 +25,7 @@ _ASKS_DIFFERENCE = re.compile(
 )
 _MAX_PROPERTIES = 3  # properties per line, at most: the lead must fit a phone's screen
 _MAX_VALUES = 4  # values shown per property and side
+_OTHER_NAMES = str(SKOS.altLabel)  # a thing's other names tell nothing of how it differs
 
 
 def asks_difference(question: str) -> bool:
@@ -84,6 +88,39 @@ def compare(
             Line(f"En commun : {' ; '.join(parts)}.", [f for p in in_common for f in shared[p]])
         )
     return lines
+
+
+def side_by_side(pair: tuple[LinkedEntity, LinkedEntity], facts: FactIndex) -> list[Line]:
+    """Each of two things by what the graph says of both (a type's description, advantages
+    and drawbacks; a notion's definition when that is all): the comparison of things no
+    shared scale sets apart."""
+    own = [
+        {
+            g.predicate: g.facts
+            for g in facts.groups(entity.id)
+            if g.forward and g.predicate not in facts.scales and g.predicate != _OTHER_NAMES
+        }
+        for entity in pair
+    ]
+    shared = [p for p in own[0] if p in own[1]]
+    both = [p for p in shared if p != DEFINITION][:_MAX_PROPERTIES] or [
+        p for p in shared if p == DEFINITION
+    ]
+    return [
+        Line(
+            f"{capitalise(noun(entity))} — "
+            + " ; ".join(f"{facts.label(p)} : {_quoted(side[p])}" for p in both)
+            + ".",
+            [f for p in both for f in side[p]],
+        )
+        for entity, side in zip(pair, own, strict=True)
+        if both
+    ]
+
+
+def _quoted(facts: list[GraphFact]) -> str:
+    """Values that are phrases, quoted as the course writes them."""
+    return enumerate_fr([f"« {f.object_label.rstrip('. ')} »" for f in facts])
 
 
 def _scaled_facts(entity: LinkedEntity, facts: FactIndex) -> dict[str, list[GraphFact]]:

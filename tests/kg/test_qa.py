@@ -8,15 +8,19 @@ import re
 import pytest
 
 from kg.kb import KnowledgeBase
+from kg.link import EntityLinker
 from kg.namespaces import VKG
 from kg.qa import DECLINED, Level, Message, Reply
 from kg.qa.analysis import DEFINITION_PROPERTY, AnswerType, alternatives, analyse, answer_type
 from kg.qa.candidates import family_prefixes
+from kg.qa.comparison import side_by_side
 from kg.qa.ellipsis import resolve_ellipsis
+from kg.qa.facts import FactIndex
 from kg.qa.model import ModelError, QAModel
+from kg.qa.queries import NamedQueries
 from kg.qa.verdict import asks_yes_or_no
-from kg.text import normalise, without_course_references
-from tests.conftest import ONTOLOGY_DIR, Settings
+from kg.text import FrenchAnalyser, normalise, without_course_references
+from tests.conftest import ONTOLOGY_DIR, Settings, store_from_corpus
 
 
 @pytest.fixture(scope="module", params=["embedded", "oxigraph"])
@@ -1094,6 +1098,60 @@ def test_a_comparison_on_a_named_property_keeps_to_it(kb):
 def test_no_table_of_differences_where_there_is_none_or_the_course_says_it(kb, question):
     answer = _answers(kb, question)
     assert "diffèrent par" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        ("Quelles différences entre l'émulation et le cloisonnement ?", "L'émulation", "Le"),
+        ("cloisonnement vs paravirtualisation ?", "Le cloisonnement", "La paravirtualisation"),
+        ("Compare l'émulation et la paravirtualisation", "L'émulation", "La paravirtualisation"),
+        ("En quoi le cloisonnement se distingue-t-il de l'émulation ?", "Le cloisonnement", "L'"),
+    ],
+)
+def test_two_types_the_course_never_compares_are_set_side_by_side(kb, question, first, second):
+    """No sentence of the deck compares them and no shared scale (licence, mode) sets them
+    apart: each is given by what the recap table says of both."""
+    answer = _answers(kb, question)
+    lines = answer.answer.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{first} — description : «"), answer.answer
+    assert lines[1].startswith(second) and all("inconvénient : «" in line for line in lines)
+    assert {c.title for c in answer.citations} == {"RECAPITULATIF DES TYPES DE VIRTUALISATION"}
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Qu'est-ce qui distingue l'émulation de la virtualisation complète ?", "diffère de"),
+        ("virtualisation complète vs émulation : quelle différence ?", "diffère de"),
+        ("Paravirtualisation et full virtualization, quelle différence ?", "seule différence"),
+    ],
+)
+def test_the_course_saying_how_two_things_differ_is_quoted(kb, question, said):
+    answer = _answers(kb, question)
+    assert said in lead(answer.answer) and " — " not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Comparé à l'émulation, le cloisonnement isole-t-il les processus ?",
+        "Par rapport à la paravirtualisation, combien de noyaux fait tourner le cloisonnement ?",
+    ],
+)
+def test_a_question_asking_more_than_a_difference_gets_no_side_by_side(kb, question):
+    assert " — description" not in kb.ask(question).answer
+
+
+def test_a_side_by_side_follows_the_document(deck_variant):
+    corpus = deck_variant(lambda t: t.replace("Faible densité", "Densité médiocre"))
+    store = store_from_corpus(corpus)
+    analyser = FrenchAnalyser()
+    linker = EntityLinker(store, analyser)
+    facts = FactIndex(NamedQueries(store, ONTOLOGY_DIR / "queries"), analyser)
+    pair = (linker.entities["type-emulation"], linker.entities["type-cloisonnement"])
+    emulation = side_by_side(pair, facts)[0].text
+    assert "« Densité médiocre »" in emulation and "Faible densité" not in emulation
 
 
 def test_comparisons_follow_the_document(deck_variant, tmp_path):
