@@ -1143,6 +1143,14 @@ def test_a_question_asking_more_than_a_difference_gets_no_side_by_side(kb, quest
     assert " — description" not in kb.ask(question).answer
 
 
+def test_two_notions_known_only_by_their_definitions_are_set_side_by_side_by_them(kb):
+    entities = kb.answerer.linker.entities
+    pair = (entities["concept-systeme-hote"], entities["concept-systeme-invite"])
+    lines = [line.text for line in side_by_side(pair, kb.answerer.facts)]
+    assert lines[0].startswith("Le système hôte — définition : « Le système hôte est"), lines
+    assert lines[1].startswith("Le système invité — définition : «"), lines
+
+
 def test_a_side_by_side_follows_the_document(deck_variant):
     corpus = deck_variant(lambda t: t.replace("Faible densité", "Densité médiocre"))
     store = store_from_corpus(corpus)
