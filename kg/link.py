@@ -249,16 +249,16 @@ class EntityLinker:
         return self._notions.get(relation)
 
     def _notions_named_by_relations(self) -> dict[str, LinkedEntity]:
-        by_label: dict[str, LinkedEntity] = {}
+        by_label: dict[str, set[str]] = {}
         for entity_id, labels in self._entity_labels.items():
-            entity = self.entities[entity_id]
-            if entity.type == "Concept":
-                by_label.update((normalise(label), entity) for label in labels)
+            if self.entities[entity_id].type == "Concept":
+                for label in labels:
+                    by_label.setdefault(normalise(label), set()).add(entity_id)
         notions: dict[str, LinkedEntity] = {}
         for relation, labels in self._relation_labels.items():
-            named = {by_label[key] for label in labels if (key := normalise(label)) in by_label}
+            named = set().union(*(by_label.get(normalise(label), set()) for label in labels))
             if len(named) == 1:
-                notions[relation] = named.pop()
+                notions[relation] = self.entities[named.pop()]
         return notions
 
     def relations(self, text: str) -> list[str]:

@@ -57,7 +57,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"\bqu'est[- ]ce qu|\b(?:c'?est quoi|c est quoi|que (?:designe|recouvre)|definition"
             r"|en quoi consiste|ce qu'est|ce que sont)\b"
             r"|\b(?:designe|recouvre|correspond|renvoie)\w*(?: a)? quoi\b"
-            r"|\ba quoi (?:correspond|renvoie|fait)\w*"
+            r"|\ba quoi (?:correspond|renvoie|fait[- ]on reference)\w*"
         ),
     ),
     (
@@ -111,6 +111,8 @@ DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
 GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
 _ASKS_WHAT = frozenset({AnswerType.DEFINITION, AnswerType.EXPANSION})
+# A possessive, or « et » opening a follow-up: what follows is said of something named before.
+_SAID_OF_EARLIER = re.compile(r"^et\b|\b(?:sa|son|ses|leur|leurs)\b")
 
 
 @dataclass(frozen=True)
@@ -263,10 +265,15 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
     if kind != AnswerType.DEFINITION and asks_what_a_verb_concerns(question):
         links.relations = [r for r in links.relations if r != DEFINITION_PROPERTY]
     own = [e for e in links.entities if e.id not in GENERIC_ENTITIES]
-    # What a question asking what something is asks of, when it names only a relation, is
-    # the notion the course defines under that relation's name (« c'est quoi la machine
-    # hôte ? » asks what the host system is, not what runs on a host).
-    if not own and (kind in _ASKS_WHAT or DEFINITION_PROPERTY in links.relations):
+    # What a question asking what something is asks of, when it names only a relation and
+    # says it of nothing earlier (« ses OS invités », « et l'OS hôte ? »), is the notion the
+    # course defines under that relation's name (« c'est quoi la machine hôte ? » asks what
+    # the host system is, not what runs on a host).
+    if (
+        not own
+        and (kind in _ASKS_WHAT or DEFINITION_PROPERTY in links.relations)
+        and not _SAID_OF_EARLIER.search(normalise(question))
+    ):
         for relation in list(links.relations):
             notion = linker.notion_of(relation)
             if notion is not None:

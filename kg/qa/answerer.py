@@ -28,7 +28,7 @@ from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse, asks
 from kg.qa.candidates import Candidate, CandidateKind, CandidateReader, family_prefixes
 from kg.qa.citations import Citation, CitationBook
-from kg.qa.comparison import Line, asks_difference, compare, side_by_side
+from kg.qa.comparison import Line, asks_difference, compare, side_by_side, states_difference
 from kg.qa.conversation import (
     GREETING_REPLY,
     REPHRASE_REPLY,
@@ -44,7 +44,7 @@ from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.spelling import CourseSpelling
 from kg.qa.suggestions import questions_about, suggest
-from kg.qa.verdict import verdict
+from kg.qa.verdict import asks_yes_or_no, verdict
 from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
@@ -65,6 +65,16 @@ _NAME = re.compile(r"\w+(?:['’]\w+)*(?:[.\-/+]\w+)*")
 _APOSTROPHE = re.compile(r"['’]")
 _ELIDED = re.compile(r"(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
 _MAX_UNKNOWN_NAMES = 2
+# Answer types that ask something of two things beyond how they differ.
+_TYPED_ANSWERS = frozenset(
+    {
+        AnswerType.QUANTITY,
+        AnswerType.TIME,
+        AnswerType.AGENT,
+        AnswerType.REASON,
+        AnswerType.EXPANSION,
+    }
+)
 # Words that ask about the time of asking. A course is written once: what is current, latest
 # or new today is beyond it, whatever it says of the same things then.
 _ABOUT_NOW = re.compile(
@@ -355,7 +365,7 @@ class QuestionAnswerer:
         analysis = reading.analysis
         confidence = scored.confidence
         best = scored.best
-        if best is not None:
+        if best is not None:  # the confidence stays the reader's, of its own best candidate
             best = self._own_comparison(reading, scored, best)
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
@@ -415,47 +425,71 @@ class QuestionAnswerer:
         pair = _compared_pair(analysis)
         if pair is None or self._compares_itself(reading.text(best), pair):
             return []
-        properties = [r for r in analysis.relations if r != DEFINITION]
+        properties = _properties_asked(analysis)
         asked = [r for r in properties if r in self.facts.scales]
         if properties and not asked:  # asked about a property nothing else shares
             return []
         compared = compare(pair, self.facts, self.linker.entities, asked)
-        if compared or properties or self._about_one_of(reading.text(best), pair):
+        if (
+            compared
+            or properties
+            or self._about_one_of(reading.text(best), pair)
+            or self._asks_more_than_a_difference(analysis, pair)
+        ):
             return compared
         return side_by_side(pair, self.facts)
 
     def _about_one_of(self, text: str, pair: tuple[LinkedEntity, LinkedEntity]) -> bool:
-        """Whether a text names one of two things and not the other: an answer about one
-        side (« Comparé à A, B isole-t-il les processus ? »), not a setting side by side."""
+        """Whether the reader's answer names one of two things and not the other: it answers
+        something asked of that one (« Par rapport à A, comment B isole-t-il ses
+        processus ? »), which setting both side by side would not."""
         named = {e.id for e in self.linker.link_exact(text)}
         return len(named & {e.id for e in pair}) == 1
 
+    def _asks_more_than_a_difference(
+        self, analysis: Analysis, pair: tuple[LinkedEntity, LinkedEntity]
+    ) -> bool:
+        """Whether a question asks a number, a date, a reason… of the two things, or a yes or
+        a no about words of its own (« Par rapport à A, B est-il plus dense ? »)."""
+        if analysis.answer_type in _TYPED_ANSWERS:
+            return True
+        if not asks_yes_or_no(analysis):
+            return False
+        named = frozenset().union(*(self.reader.label_keys.get(e.id, frozenset()) for e in pair))
+        return any(
+            lookup_key(lemma) not in named and not asks_difference(word)
+            for lemma, word in self.reader.analyser.words(analysis.topic)
+        )
+
     def _own_comparison(self, reading: Reading, scored: Scored, best: int) -> int:
         """The best read sentence that says how the two things a question compares differ
-        (« A diffère de B… », « … à la seule différence que … »), naming both and no third of
-        their kind: the course's own comparison, quoted rather than rebuilt."""
+        (« A diffère de B… », « … à la seule différence que … »): the course's own
+        comparison, quoted rather than rebuilt. Not for a question asking a property of them
+        (« les avantages de A par rapport à B »)."""
         pair = _compared_pair(reading.analysis)
-        if pair is None:
+        if pair is None or _properties_asked(reading.analysis):
             return best
         stating = [
             index
             for index, candidate in enumerate(reading.candidates)
             if candidate.unit is not None
-            and asks_difference(reading.text(index))
-            and self._compares_itself(reading.text(index), pair)
+            and self._compares_itself(reading.text(index), pair, stating=True)
         ]
         if not stating or best in stating:
             return best
         return max(stating, key=lambda index: scored.scores[index])
 
-    def _compares_itself(self, text: str, named: tuple[LinkedEntity, LinkedEntity]) -> bool:
-        """Whether one sentence of the text names both entities and no third of their kind:
-        the course's own comparison, quoted rather than rebuilt."""
+    def _compares_itself(
+        self, text: str, named: tuple[LinkedEntity, LinkedEntity], stating: bool = False
+    ) -> bool:
+        """Whether one sentence of the text names both entities and no third of their kind
+        (and, ``stating``, says how they differ): the course's own comparison."""
         ids = {e.id for e in named}
         for start, end in sentence_spans(text):
-            found = self.linker.link_exact(text[start:end])
+            sentence = text[start:end]
+            found = self.linker.link_exact(sentence)
             kind = {e.id for e in found if e.type == named[0].type}
-            if kind == ids:
+            if kind == ids and (not stating or states_difference(sentence)):
                 return True
         return False
 
@@ -697,6 +731,10 @@ class QuestionAnswerer:
 
     def _source_units(self, fact: GraphFact) -> list[int]:
         return self.reader.units_at(fact.source.passage, fact.source.start, fact.source.end)
+
+
+def _properties_asked(analysis: Analysis) -> list[str]:
+    return [r for r in analysis.relations if r != DEFINITION]
 
 
 def _compared_pair(analysis: Analysis) -> tuple[LinkedEntity, LinkedEntity] | None:

@@ -25,7 +25,17 @@ _ASKS_DIFFERENCE = re.compile(
 )
 _MAX_PROPERTIES = 3  # properties per line, at most: the lead must fit a phone's screen
 _MAX_VALUES = 4  # values shown per property and side
-_OTHER_NAMES = str(SKOS.altLabel)  # a thing's other names tell nothing of how it differs
+# Not set side by side: a definition is too long, other names tell nothing of a difference.
+_NOT_SIDE_BY_SIDE = frozenset({DEFINITION, str(SKOS.altLabel)})
+# A sentence saying how things differ (« diffère de », « la seule différence », « se
+# distingue »), not one merely naming « différentes technologies ».
+_STATES_DIFFERENCE = re.compile(
+    r"\b(?:differe(?:nt)? d|differences?\b|differenci\w*|distingu\w*|contrairement)"
+)
+
+
+def states_difference(sentence: str) -> bool:
+    return bool(_STATES_DIFFERENCE.search(normalise(sentence)))
 
 
 def asks_difference(question: str) -> bool:
@@ -92,35 +102,36 @@ def compare(
 
 def side_by_side(pair: tuple[LinkedEntity, LinkedEntity], facts: FactIndex) -> list[Line]:
     """Each of two things by what the graph says of both (a type's description, advantages
-    and drawbacks; a notion's definition when that is all): the comparison of things no
-    shared scale sets apart."""
+    and drawbacks): the comparison of things no shared scale sets apart."""
     own = [
         {
             g.predicate: g.facts
             for g in facts.groups(entity.id)
-            if g.forward and g.predicate not in facts.scales and g.predicate != _OTHER_NAMES
+            if g.forward and g.predicate not in facts.scales | _NOT_SIDE_BY_SIDE
         }
         for entity in pair
     ]
-    shared = [p for p in own[0] if p in own[1]]
-    both = [p for p in shared if p != DEFINITION][:_MAX_PROPERTIES] or [
-        p for p in shared if p == DEFINITION
-    ]
+    both = [p for p in own[0] if p in own[1]][:_MAX_PROPERTIES]
+    if not both:
+        return []
     return [
         Line(
             f"{capitalise(noun(entity))} — "
-            + " ; ".join(f"{facts.label(p)} : {_quoted(side[p])}" for p in both)
+            + " ; ".join(f"{facts.label(p)} : {_phrases(side[p])}" for p in both)
             + ".",
-            [f for p in both for f in side[p]],
+            [f for p in both for f in side[p][:_MAX_VALUES]],
         )
         for entity, side in zip(pair, own, strict=True)
-        if both
     ]
 
 
-def _quoted(facts: list[GraphFact]) -> str:
-    """Values that are phrases, quoted as the course writes them."""
-    return enumerate_fr([f"« {f.object_label.rstrip('. ')} »" for f in facts])
+def _phrases(facts: list[GraphFact]) -> str:
+    """The values, the course's own phrases quoted as it writes them, a long list cut short."""
+    values = [
+        f"« {f.object_label.rstrip('. ')} »" if f.object_is_statement else f.object_label
+        for f in facts[:_MAX_VALUES]
+    ]
+    return enumerate_fr(values) + (", etc." if len(facts) > _MAX_VALUES else "")
 
 
 def _scaled_facts(entity: LinkedEntity, facts: FactIndex) -> dict[str, list[GraphFact]]:

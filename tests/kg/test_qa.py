@@ -229,6 +229,13 @@ def test_what_a_word_corresponds_to_asks_for_a_definition(question):
 
 
 @pytest.mark.parametrize(
+    "question", ["À quoi fait appel KVM pour virtualiser ?", "À quoi fait face un administrateur ?"]
+)
+def test_what_a_thing_makes_use_of_is_no_definition_question(question):
+    assert answer_type(question) != AnswerType.DEFINITION
+
+
+@pytest.mark.parametrize(
     ("question", "defined"),
     [
         ("C'est quoi une machine hôte, au juste ?", "Le système hôte est"),
@@ -253,6 +260,8 @@ def test_asking_what_a_relation_name_means_asks_for_the_notion_of_that_name(kb, 
         "Bochs tourne sur quel hôte ?",
         "Quels produits acceptent Windows comme OS invité ?",
         "C'est quoi les OS hôtes possibles pour QEMU ?",
+        "C'est quoi son OS hôte ?",  # said of something named before
+        "Et l'OS invité, c'est quoi ?",
     ],
 )
 def test_a_relation_name_said_of_a_thing_stays_a_relation(kb, question):
@@ -1103,10 +1112,18 @@ def test_no_table_of_differences_where_there_is_none_or_the_course_says_it(kb, q
 @pytest.mark.parametrize(
     ("question", "first", "second"),
     [
-        ("Quelles différences entre l'émulation et le cloisonnement ?", "L'émulation", "Le"),
+        (
+            "Quelles différences entre l'émulation et le cloisonnement ?",
+            "L'émulation",
+            "Le cloisonnement",
+        ),
         ("cloisonnement vs paravirtualisation ?", "Le cloisonnement", "La paravirtualisation"),
         ("Compare l'émulation et la paravirtualisation", "L'émulation", "La paravirtualisation"),
-        ("En quoi le cloisonnement se distingue-t-il de l'émulation ?", "Le cloisonnement", "L'"),
+        (
+            "En quoi le cloisonnement se distingue-t-il de l'émulation ?",
+            "Le cloisonnement",
+            "L'émulation",
+        ),
     ],
 )
 def test_two_types_the_course_never_compares_are_set_side_by_side(kb, question, first, second):
@@ -1114,17 +1131,20 @@ def test_two_types_the_course_never_compares_are_set_side_by_side(kb, question, 
     apart: each is given by what the recap table says of both."""
     answer = _answers(kb, question)
     lines = answer.answer.splitlines()
-    assert len(lines) == 2 and lines[0].startswith(f"{first} — description : «"), answer.answer
-    assert lines[1].startswith(second) and all("inconvénient : «" in line for line in lines)
+    assert len(lines) == 2 and lines[0].startswith(f"{first} — description : "), answer.answer
+    assert lines[1].startswith(f"{second} — ") and all("inconvénient : «" in x for x in lines)
     assert {c.title for c in answer.citations} == {"RECAPITULATIF DES TYPES DE VIRTUALISATION"}
 
 
 @pytest.mark.parametrize(
     ("question", "said"),
     [
-        ("Qu'est-ce qui distingue l'émulation de la virtualisation complète ?", "diffère de"),
-        ("virtualisation complète vs émulation : quelle différence ?", "diffère de"),
-        ("Paravirtualisation et full virtualization, quelle différence ?", "seule différence"),
+        (
+            "Je confonds émulation et virtualisation complète, comment les distinguer ?",
+            "diffère de",
+        ),
+        ("virtualisation complète vs émulation : c'est pareil ?", "diffère de"),
+        ("Paravirtualisation contre virtualisation complète : où est la différence ?", "seule"),
     ],
 )
 def test_the_course_saying_how_two_things_differ_is_quoted(kb, question, said):
@@ -1137,18 +1157,29 @@ def test_the_course_saying_how_two_things_differ_is_quoted(kb, question, said):
     [
         "Comparé à l'émulation, le cloisonnement isole-t-il les processus ?",
         "Par rapport à la paravirtualisation, combien de noyaux fait tourner le cloisonnement ?",
+        "Par rapport à l'émulation, le cloisonnement est-il plus dense ?",
+        "Le cloisonnement consomme-t-il moins que l'émulation, comparé à elle ?",
     ],
 )
 def test_a_question_asking_more_than_a_difference_gets_no_side_by_side(kb, question):
     assert " — description" not in kb.ask(question).answer
 
 
-def test_two_notions_known_only_by_their_definitions_are_set_side_by_side_by_them(kb):
-    entities = kb.answerer.linker.entities
-    pair = (entities["concept-systeme-hote"], entities["concept-systeme-invite"])
-    lines = [line.text for line in side_by_side(pair, kb.answerer.facts)]
-    assert lines[0].startswith("Le système hôte — définition : « Le système hôte est"), lines
-    assert lines[1].startswith("Le système invité — définition : «"), lines
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        (
+            "Les avantages de la paravirtualisation par rapport à la virtualisation complète ?",
+            "Léger",
+        ),
+        ("Comparée à l'émulation, la virtualisation complète a quels inconvénients ?", "E/S"),
+    ],
+)
+def test_a_property_asked_with_a_comparison_word_is_not_replaced_by_a_comparison(
+    kb, question, asked
+):
+    said = _answers(kb, question).answer
+    assert asked in said and " — " not in said and "différence" not in said, said
 
 
 def test_a_side_by_side_follows_the_document(deck_variant):
