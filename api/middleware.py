@@ -228,14 +228,19 @@ class KeepAliveLimit:
     as slowly. Closing after a bounded number of requests (nginx's
     ``keepalive_requests``) makes clients reconnect, and the worker free first
     accepts them.
+
+    A connection is known by its client's address and port. A request from that address
+    and port after ``idle_seconds`` without one (uvicorn closes a keep-alive connection
+    idle for 5 s) comes on a new connection that reuses the port: its count starts again.
     """
 
     _MAX_TRACKED = 10_000
 
-    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+    def __init__(self, app: ASGIApp, max_requests: int, idle_seconds: float = 5.0) -> None:
         self.app = app
         self.max_requests = max_requests
-        self._served: dict[tuple[str, int], int] = {}
+        self.idle_seconds = idle_seconds
+        self._served: dict[tuple[str, int], tuple[int, float]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
@@ -243,12 +248,15 @@ class KeepAliveLimit:
             await self.app(scope, receive, send)
             return
         key = (client[0], client[1])
-        served = self._served.pop(key, 0) + 1
+        now = time.monotonic()
+        served, last = self._served.pop(key, (0, now))
+        served = served + 1 if now - last <= self.idle_seconds else 1
         if served < self.max_requests:
             if len(self._served) >= self._MAX_TRACKED:  # connections closed by their clients
                 self._served.clear()
-            self._served[key] = served
+            self._served[key] = (served, now)
             await self.app(scope, receive, send)
+            self._served[key] = (served, time.monotonic())  # idle from the response on
             return
 
         async def closing(message: Message) -> None:

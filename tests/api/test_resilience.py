@@ -1,5 +1,6 @@
 """A client that goes away mid-request, or a slow query, does not hold up the others."""
 
+import asyncio
 import contextlib
 import socket
 import time
@@ -7,6 +8,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from api.middleware import KeepAliveLimit
 from api.settings import ApiSettings
 
 
@@ -54,3 +56,32 @@ def test_a_keep_alive_connection_is_closed_after_its_request_budget(live_server)
             stream.read(int(headers[b"content-length"]))
             assert (headers.get(b"connection") == b"close") == (served == budget)
         assert stream.read() == b""  # the server closed the connection
+
+
+def _closes(limit: KeepAliveLimit, port: int) -> bool:
+    """Whether the limit closes the connection after answering one request from ``port``."""
+    sent: list[dict] = []
+
+    async def app(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def send(message) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    limit.app = app
+    scope = {"type": "http", "client": ("127.0.0.1", port)}
+    asyncio.run(limit(scope, receive, send))
+    return (b"connection", b"close") in sent[0]["headers"]
+
+
+def test_a_new_connection_on_a_reused_port_gets_a_whole_budget():
+    """Ports are reused: a request after the keep-alive idle time is a new connection's."""
+    limit = KeepAliveLimit(lambda *_: None, max_requests=3, idle_seconds=0.2)
+    assert [_closes(limit, 50_000) for _ in range(3)] == [False, False, True]
+    assert [_closes(limit, 50_001) for _ in range(2)] == [False, False]
+    time.sleep(0.3)  # the connection on 50 001 was closed by the server; the port is reused
+    assert [_closes(limit, 50_001) for _ in range(3)] == [False, False, True]
