@@ -111,6 +111,19 @@ DEFINITION_PROPERTY = "http://www.w3.org/2004/02/skos/core#definition"
 # An entity so general that every slide is about it: it does not make a question specific.
 GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
 _ASKS_WHAT = frozenset({AnswerType.DEFINITION, AnswerType.EXPANSION})
+# « Qu'est-ce qu'on appelle X », « qu'entend-on par X », « on appelle quoi X »: the verb of
+# naming belongs to the question form and asks what X is, as « qu'est-ce que X » does
+# (« comment appelle-t-on X » asks for its name instead). Each form, and the one it stands for.
+_NAMED = r"(?:appel+e|entend|d[ée]signe|nomme)"
+_WHAT_IS_CALLED = tuple(
+    (re.compile(pattern.replace("'", "['’]").replace(" ", r"\s+"), re.IGNORECASE), plain)
+    for pattern, plain in (
+        (rf"\bqu'est[- ]ce (?:qu'|que l')on {_NAMED}(?: par)?\b", "qu'est-ce que"),
+        (rf"\bce (?:qu'|que l')on {_NAMED}(?: par)?\b", "ce qu'est"),
+        (rf"\b(?:qu'|que ){_NAMED}(?:-t)?-on(?: par)?\b", "qu'est-ce que"),
+        (rf"\bon {_NAMED} quoi(?: par)?\b", "c'est quoi"),
+    )
+)
 # A possessive, or « et » opening a follow-up: what follows is said of something named before.
 _SAID_OF_EARLIER = re.compile(r"^et\b|\b(?:sa|son|ses|leur|leurs)\b")
 
@@ -255,8 +268,17 @@ def _asks_meaning(question: str, entities: list[LinkedEntity]) -> bool:
     )
 
 
+def _as_what_is(question: str) -> str:
+    """The question with a form asking what a name means (« qu'appelle-t-on X ») written as
+    « qu'est-ce que X »: its verb of naming asks for no other name."""
+    for pattern, plain in _WHAT_IS_CALLED:
+        question = pattern.sub(plain, question)
+    return question
+
+
 def analyse(question: str, history: list[Message], linker: EntityLinker) -> Analysis:
     """Answer type, entities, classes and relations of a question, read in its conversation."""
+    question = _as_what_is(question)
     links = linker.analyse(question)
     kind = answer_type(question)
     if kind in (AnswerType.OTHER, AnswerType.BOOLEAN) and asks_to_describe(question, linker):

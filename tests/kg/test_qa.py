@@ -238,6 +238,38 @@ def test_what_a_thing_makes_use_of_is_no_definition_question(question):
 @pytest.mark.parametrize(
     ("question", "defined"),
     [
+        ("Qu'est-ce qu'on appelle un système hôte ?", "Le système hôte est"),
+        ("Qu’est-ce que l’on nomme le système invité ?", "Le système invité est"),
+        ("qu'appelle-t-on une machine hôte ?", "Le système hôte est"),
+        ("Dans le cours, qu'entend-on par paravirtualisation ?", "Dans la paravirutalisation"),
+        ("Que désigne-t-on par émulation ?", "Dans l'émulation"),
+        ("On appelle quoi l'OS invité, dans le cours ?", "Le système invité est"),
+        ("Tu peux me dire ce qu'on appelle le système hôte ?", "Le système hôte est"),
+    ],
+)
+def test_a_verb_of_naming_in_the_question_form_asks_what_the_thing_is(kb, question, defined):
+    """« Qu'est-ce qu'on appelle X » asks what X is, not what else X is called."""
+    assert analyse(question, [], kb.linker).answer_type == AnswerType.DEFINITION
+    answer = kb.ask(question)
+    assert answer.answer.startswith(defined), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Comment appelle-t-on encore le système invité ?",
+        "Le système invité, on l'appelle aussi comment ?",
+        "Quel autre nom le cours donne-t-il au système invité ?",
+    ],
+)
+def test_asking_how_a_thing_is_called_asks_for_its_other_name(kb, question):
+    answer = kb.ask(question)
+    assert "machine virtuelle" in answer.answer.lower(), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "defined"),
+    [
         ("C'est quoi une machine hôte, au juste ?", "Le système hôte est"),
         ("Que veut dire « hôte » en virtualisation ?", "Le système hôte est"),
         ("host OS : ça désigne quoi ?", "Le système hôte est"),
