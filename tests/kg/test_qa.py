@@ -236,6 +236,20 @@ def test_what_a_thing_makes_use_of_is_no_definition_question(question):
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Pourquoi on cloisonne ? quel est le but ?",
+        "pourquoi faire du cloisonnement, dans quel but ?",
+        "Pourquoi se servir du cloisonnement, quel est le but recherché ?",
+    ],
+)
+def test_a_sentence_giving_a_purpose_answers_why(kb, question):
+    """« Le but … est de », « vise à » give a reason, as « car » or « pour » do."""
+    answer = kb.ask(question)
+    assert "sécurité" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.parametrize(
     ("question", "defined"),
     [
         ("Qu'est-ce qu'on appelle un système hôte ?", "Le système hôte est"),
