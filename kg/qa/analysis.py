@@ -113,16 +113,32 @@ GENERIC_ENTITIES = frozenset({"concept-virtualisation"})
 _ASKS_WHAT = frozenset({AnswerType.DEFINITION, AnswerType.EXPANSION})
 # « Qu'est-ce qu'on appelle X », « qu'entend-on par X », « on appelle quoi X »: the verb of
 # naming belongs to the question form and asks what X is, as « qu'est-ce que X » does
-# (« comment appelle-t-on X » asks for its name instead). Each form, and the one it stands for.
-_NAMED = r"(?:appel+e|entend|d[ée]signe|nomme)"
+# (« comment appelle-t-on X » asks for its name instead). « Entendre » asks it only with
+# « par » (« qu'est-ce qu'on entend souvent » is « hear »); another verb of naming followed
+# by a preposition (« qu'appelle-t-on pour… », « désigne comme ») asks nothing of the kind.
+_APOSTROPHE = r"['’]"
+_HYPHEN = r"[-‑\s]"
+_TO_NAME = (
+    r"(?:ap+el+e|nomme|d[ée]signe)(?:z|nt)?",
+    r"(?:\s+par\b)?(?!\s+(?:pour|quand|comme|en|a|à|au|aux|dans|sur|avec|souvent|toujours)\b)",
+)
+_TO_MEAN = (r"entend(?:ez)?", r"\s+(?:\w+\s+)?par\b")
+_THAT = rf"qu(?:{_APOSTROPHE}\s*|e\s+|\s+)(?:l{_APOSTROPHE}\s*)?"  # « qu'on », « que l'on »
+_SUBJECT_AFTER = rf"(?:{_HYPHEN}t)?(?:{_HYPHEN}|{_APOSTROPHE})(?:on|vous)\b"  # « -t-on », « -vous »
+_TELL = r"dire|expliquer|rappeler|pr[ée]ciser|comprendre|compris|savoir"
+_NAMING_FORMS = (
+    (rf"\bqu{_APOSTROPHE}?\s*est{_HYPHEN}ce\s+{_THAT}(?:on|vous)\s+{{verb}}", "qu'est-ce que"),
+    # « ce qu'on appelle X » after a verb of telling asks what X is; elsewhere it only
+    # introduces X (« les avantages de ce qu'on appelle X »).
+    (rf"\b(?P<tell>{_TELL})\s+(?:moi\s+)?ce\s+{_THAT}on\s+{{verb}}", r"\g<tell> ce qu'est"),
+    (rf"(?<![\w-])ce\s+{_THAT}on\s+{{verb}}", ""),
+    (rf"\bqu(?:{_APOSTROPHE}\s*|e\s+){{verb}}{_SUBJECT_AFTER}", "qu'est-ce que"),
+    (r"\bon\s+{verb}\s+quoi", "c'est quoi"),
+)
 _WHAT_IS_CALLED = tuple(
-    (re.compile(pattern.replace("'", "['’]").replace(" ", r"\s+"), re.IGNORECASE), plain)
-    for pattern, plain in (
-        (rf"\bqu'est[- ]ce (?:qu'|que l')on {_NAMED}(?: par)?\b", "qu'est-ce que"),
-        (rf"\bce (?:qu'|que l')on {_NAMED}(?: par)?\b", "ce qu'est"),
-        (rf"\b(?:qu'|que ){_NAMED}(?:-t)?-on(?: par)?\b", "qu'est-ce que"),
-        (rf"\bon {_NAMED} quoi(?: par)?\b", "c'est quoi"),
-    )
+    (re.compile(form.format(verb=verb) + tail, re.IGNORECASE), plain)
+    for form, plain in _NAMING_FORMS
+    for verb, tail in (_TO_NAME, _TO_MEAN)
 )
 # A possessive, or « et » opening a follow-up: what follows is said of something named before.
 _SAID_OF_EARLIER = re.compile(r"^et\b|\b(?:sa|son|ses|leur|leurs)\b")
@@ -268,7 +284,7 @@ def _asks_meaning(question: str, entities: list[LinkedEntity]) -> bool:
     )
 
 
-def _as_what_is(question: str) -> str:
+def as_what_is(question: str) -> str:
     """The question with a form asking what a name means (« qu'appelle-t-on X ») written as
     « qu'est-ce que X »: its verb of naming asks for no other name."""
     for pattern, plain in _WHAT_IS_CALLED:
@@ -278,7 +294,7 @@ def _as_what_is(question: str) -> str:
 
 def analyse(question: str, history: list[Message], linker: EntityLinker) -> Analysis:
     """Answer type, entities, classes and relations of a question, read in its conversation."""
-    question = _as_what_is(question)
+    question = as_what_is(question)
     links = linker.analyse(question)
     kind = answer_type(question)
     if kind in (AnswerType.OTHER, AnswerType.BOOLEAN) and asks_to_describe(question, linker):

@@ -83,7 +83,7 @@ _NUMBER = re.compile(
 # Words French uses to give a cause or a purpose.
 _CAUSAL = re.compile(
     r"\b(?:car|parce|grace|afin|permet\w*|pour|depend\w*|en raison|donc|ainsi|puisqu\w*"
-    r"|but|objectifs?|vis(?:e|ent|ant)|ser(?:t|vent))\b"
+    r"|but|objectifs?|(?:vis(?:e|ent|ant)|ser(?:t|vent|vir)|destine\w*) a)\b"
 )
 _GLOSS = re.compile(r"(?P<before>(?:[\w'’\-/]+\W+){1,6})[(«]\s*(?P<inside>[^)»]{2,80})[)»]")
 _LENGTH_SCALE = math.log(60)
