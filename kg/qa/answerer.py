@@ -568,18 +568,19 @@ class QuestionAnswerer:
         return None if about[0].id in named else about[0]
 
     def _support(self, reading: Reading, scored: Scored, best: int) -> int | None:
-        """The runner-up, when it is nearly as likely as the answer and says something else
-        (``best``: the answer, which may hold more than the likeliest candidate)."""
-        if scored.best is None or len(scored.scores) < 2:
+        """The likeliest candidate after the answer that says something else, when it is
+        nearly as likely as the answer (``best``: the answer, which may hold more than the
+        likeliest candidate)."""
+        if scored.best is None:
             return None
-        runner = int(np.argsort(-scored.scores)[1])
         lead = normalise(reading.text(best))
-        text = normalise(reading.text(runner))
-        if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
-            return None
-        if text in lead or lead in text:
-            return None
-        return runner
+        for runner in np.argsort(-scored.scores)[1:]:
+            if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
+                return None
+            text = normalise(reading.text(int(runner)))
+            if text not in lead and lead not in text:  # not the answer said again
+                return int(runner)
+        return None
 
     # ------------------------------------------------------------------ search
 

@@ -245,6 +245,22 @@ def test_what_a_thing_makes_use_of_is_no_definition_question(question):
 
 
 @pytest.mark.parametrize(
+    ("question", "also_said"),
+    [
+        ("Comment Linux-VServer est-il réalisé concrètement ?", "patch"),
+        ("Linux-VServer, c'est construit comment ?", "patch"),
+        ("Quel rapport entre Virtuozzo et OpenVZ ?", "propriétaire"),
+    ],
+)
+def test_a_second_line_says_what_a_nearly_as_likely_candidate_adds(kb, question, also_said):
+    """The second likeliest candidate may say the answer again (the same fact read twice):
+    the second line is the likeliest one that says something else."""
+    lines = kb.ask(question).answer.split("\n")
+    assert len(lines) == 2 and also_said in lines[1], lines
+    assert normalise(lines[0]) != normalise(lines[1])
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Pourquoi on cloisonne ? quel est le but ?",
