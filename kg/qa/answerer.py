@@ -157,12 +157,16 @@ class Reading:
             signals["type_unmet"] = 1.0
         else:
             signals.update(self.coverage(best))
-            ordered = np.sort(scores)[::-1]
-            signals["probability"] = float(_softmax(scores).max())
+            # The answer may be read twice (a definition as a fact and as its sentence): its
+            # probability is that of its text, its margin over the next other text.
+            answer = normalise(self.text(best))
+            same = np.array([normalise(self.text(i)) == answer for i in range(len(scores))])
+            others = scores[~same]
+            signals["probability"] = float(_softmax(scores)[same].sum())
             signals["margin"] = (
-                float(min(ordered[0] - ordered[1], 10.0)) if len(ordered) > 1 else 10.0
+                float(min(scores[best] - others.max(), 10.0)) if len(others) else 10.0
             )
-            signals["best_score"] = float(ordered[0])
+            signals["best_score"] = float(scores[best])
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
             # « Qui… » answered without a person or a company, « quand… » without a date.
             signals["type_unmet"] = self.candidates[best].features.get("type_unmet", 0.0)

@@ -245,6 +245,21 @@ def test_what_a_thing_makes_use_of_is_no_definition_question(question):
 
 
 @pytest.mark.parametrize(
+    "question", ["C'est quoi un système hôte ?", "Bochs, c'est quoi ?", "Qu'est-ce que LGuest ?"]
+)
+def test_an_answer_read_twice_is_as_sure_as_its_text(kb, question):
+    """A definition is a candidate as a fact and as its sentence: the answer's margin is
+    over the next other text, and its probability is that of its text."""
+    reading = kb.answerer.read(question, [])
+    scored = reading.scored(kb.answerer.model)
+    answer = normalise(reading.text(scored.best))
+    same = [i for i in range(len(reading.candidates)) if normalise(reading.text(i)) == answer]
+    assert len(same) == 2
+    assert scored.signals["margin"] > 1.0
+    assert scored.signals["probability"] > 0.9
+
+
+@pytest.mark.parametrize(
     ("question", "also_said"),
     [
         ("Comment Linux-VServer est-il réalisé concrètement ?", "patch"),
