@@ -100,6 +100,7 @@ _HOW_TO = re.compile(
 _PRICE = re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*)\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
 _SUPPORT_GAP = math.log(2)
+_NEGLIGIBLE = 1e-4  # a candidate's probability, relative to the answer's, that adds nothing
 
 
 class Level(StrEnum):
@@ -159,12 +160,16 @@ class Reading:
             signals.update(self.coverage(best))
             # The answer may be read twice (a definition as a fact and as its sentence): its
             # probability is that of its text, its margin over the next other text.
+            # (Candidates too unlikely to add to its probability are not rendered.)
             answer = normalise(self.text(best))
-            same = np.array([normalise(self.text(i)) == answer for i in range(len(scores))])
-            others = scores[~same]
-            signals["probability"] = float(_softmax(scores)[same].sum())
+            probabilities = _softmax(scores)
+            likely = np.flatnonzero(probabilities >= _NEGLIGIBLE * probabilities[best])
+            said = [i for i in likely if normalise(self.text(int(i))) == answer]
+            others = (i for i in np.argsort(-scores) if normalise(self.text(int(i))) != answer)
+            runner = next(others, None)
+            signals["probability"] = float(probabilities[said].sum())
             signals["margin"] = (
-                float(min(scores[best] - others.max(), 10.0)) if len(others) else 10.0
+                float(min(scores[best] - scores[runner], 10.0)) if runner is not None else 10.0
             )
             signals["best_score"] = float(scores[best])
             signals["fact"] = float(self.candidates[best].kind != CandidateKind.UNIT)
