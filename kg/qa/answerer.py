@@ -158,16 +158,20 @@ class Reading:
             signals["type_unmet"] = 1.0
         else:
             signals.update(self.coverage(best))
-            # The answer may be read twice (a definition as a fact and as its sentence): its
-            # probability is that of its text, its margin over the next other text.
+            # The answer may be read twice (a definition as a fact and as its sentences): its
+            # probability is that of what it says, its margin over the next other answer.
             # (Candidates too unlikely to add to its probability are not rendered.)
             answer = normalise(self.text(best))
+
+            def again(index: int) -> bool:
+                return says_again(answer, normalise(self.text(index)))
+
             probabilities = _softmax(scores)
             likely = np.flatnonzero(probabilities >= _NEGLIGIBLE * probabilities[best])
-            said = [i for i in likely if normalise(self.text(int(i))) == answer]
-            others = (i for i in np.argsort(-scores) if normalise(self.text(int(i))) != answer)
-            runner = next(others, None)
-            signals["probability"] = float(probabilities[said].sum())
+            said = [i for i in map(int, likely) if again(i)]
+            order = map(int, np.argsort(-scores, kind="stable"))
+            runner = next((i for i in order if not again(i)), None)
+            signals["probability"] = min(float(probabilities[said].sum()), 1.0)
             signals["margin"] = (
                 float(min(scores[best] - scores[runner], 10.0)) if runner is not None else 10.0
             )
@@ -583,12 +587,12 @@ class QuestionAnswerer:
         if scored.best is None:
             return None
         lead = normalise(reading.text(best))
-        for runner in np.argsort(-scored.scores)[1:]:
-            if scored.scores[scored.best] - scored.scores[runner] > _SUPPORT_GAP:
+        top = scored.scores[scored.best]
+        for runner in map(int, np.argsort(-scored.scores, kind="stable")):
+            if top - scored.scores[runner] > _SUPPORT_GAP:
                 return None
-            text = normalise(reading.text(int(runner)))
-            if text not in lead and lead not in text:  # not the answer said again
-                return int(runner)
+            if runner != best and not says_again(lead, normalise(reading.text(runner))):
+                return runner
         return None
 
     # ------------------------------------------------------------------ search
@@ -759,6 +763,13 @@ def _compared_pair(analysis: Analysis) -> tuple[LinkedEntity, LinkedEntity] | No
     if len(named) != 2 or named[0].type != named[1].type:
         return None
     return named[0], named[1]
+
+
+def says_again(text: str, other: str) -> bool:
+    """Whether one answer holds the other whole, word for word: the same fact read twice,
+    a definition and its first sentence."""
+    short, long = sorted((text, other), key=len)
+    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None
 
 
 def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
