@@ -44,12 +44,13 @@ def _assert_clear_error(response: httpx.Response, status: int, kind: str) -> Non
 
 def test_a_worker_killed_while_idle_is_replaced_and_no_query_is_lost(server):
     for victim in _wait_for_full_pool(server):
+        assert victim in _wait_for_full_pool(server)  # the pool full again before each kill
         os.kill(victim, signal.SIGKILL)
         time.sleep(0.1)
         for _ in range(5):  # a new connection each time, as the report had it
             response = _get(server, SMALL, connection="close")
             assert response.status_code == 200, response.text
-    assert victim not in _wait_for_full_pool(server)
+        assert victim not in _wait_for_full_pool(server)
 
 
 @pytest.mark.parametrize(
