@@ -769,7 +769,13 @@ def says_again(text: str, other: str) -> bool:
     """Whether one answer holds the other whole, word for word: the same fact read twice,
     a definition and its first sentence."""
     short, long = sorted((text, other), key=len)
-    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None
+    start = long.find(short)
+    while start >= 0:
+        end = start + len(short)
+        if not long[start - 1 : start].isalnum() and not long[end : end + 1].isalnum():
+            return True
+        start = long.find(short, start + 1)
+    return False
 
 
 def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
