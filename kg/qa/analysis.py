@@ -50,7 +50,14 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.AGENT,
         re.compile(r"^(?:et )?(?:(?:par|a|de|avec|chez) )?qui\b|\b(?:par|de) qui\b"),
     ),
-    (AnswerType.REASON, re.compile(r"\bpourquoi\b")),
+    # « pourquoi », and what something is for: « à quoi sert X », « dans quel but ».
+    (
+        AnswerType.REASON,
+        re.compile(
+            r"\bpourquoi\b|\ba quoi (?:ca |cela )?ser(?:t|v\w*)\b|\bser(?:t|v\w*) a quoi\b"
+            r"|\bdans quel but\b"
+        ),
+    ),
     (
         AnswerType.DEFINITION,
         re.compile(

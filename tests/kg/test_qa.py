@@ -311,6 +311,32 @@ def test_the_second_line_may_be_the_readers_best_when_the_answer_is_another():
 @pytest.mark.parametrize(
     "question",
     [
+        "À quoi sert un hyperviseur ?",
+        "Les conteneurs, ça sert à quoi ?",
+        "À quoi servaient les premiers émulateurs ?",
+        "Dans quel but virtualise-t-on des serveurs ?",
+    ],
+)
+def test_what_a_thing_is_for_asks_a_reason(question):
+    assert answer_type(question) == AnswerType.REASON
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Ça sert à quoi, le cloisonnement ?", "isoler"),
+        ("À quoi sert la virtualisation matérielle ?", "processeur"),
+        ("À quoi sert l'hyperviseur ?", "isolement"),
+    ],
+)
+def test_what_a_thing_is_for_is_answered_by_what_it_does(kb, question, lead):
+    first = kb.ask(question).answer.split("\n")[0]
+    assert lead in first, first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Pourquoi on cloisonne ? quel est le but ?",
         "pourquoi faire du cloisonnement, dans quel but ?",
         "Pourquoi se servir du cloisonnement, quel est le but recherché ?",
