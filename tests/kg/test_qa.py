@@ -707,6 +707,21 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("La paravirtualisation pose quels problèmes ?", "legerement modifie"),
+        ("le cloisonnement a des problèmes ?", "isolation complete est difficile"),
+        ("Quelles contraintes a l'émulation ?", "faible densite"),
+        ("Quels bénéfices tire-t-on de la paravirtualisation ?", "leger, rapide"),
+        ("Quels bénéfices apporte la virtualisation ?", "consolidation des serveurs"),
+    ],
+)
+def test_a_problem_or_a_constraint_is_a_drawback_a_benefit_an_advantage(kb, question, expected):
+    answer = _answers(kb, question)
+    assert expected in folded(answer.answer), answer.answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "La virtualisation date de quand ?",
