@@ -714,13 +714,16 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
         ("Quelles contraintes a l'émulation ?", "faible densite"),
         ("Quels bénéfices tire-t-on de la paravirtualisation ?", "leger, rapide"),
         ("Quels bénéfices apporte la virtualisation ?", "consolidation des serveurs"),
+        ("Quels sont les points positifs du cloisonnement ?", "infrastructure homogene"),
+        ("les points négatifs de la virtualisation complète ?", "ne savent pas"),
         ("Xen appartient à quelle famille de virtualisation ?", "paravirtualisation"),
         ("LGuest, c'est quelle famille ?", "paravirtualisation"),
         ("Quelle entreprise commercialise Virtuozzo ?", "swsoft"),
     ],
 )
 def test_a_property_is_asked_by_its_french_synonyms(kb, question, expected):
-    """A problem or a constraint is a drawback, a benefit an advantage, a family a type of
+    """A problem, a constraint or a negative point is a drawback, a benefit or a positive
+    point an advantage, a family a type of
     virtualisation, who sells a thing provides it."""
     answer = _answers(kb, question)
     assert expected in folded(answer.answer.split("[")[0]), answer.answer
