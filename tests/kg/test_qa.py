@@ -723,8 +723,7 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
 )
 def test_a_property_is_asked_by_its_french_synonyms(kb, question, expected):
     """A problem, a constraint or a negative point is a drawback, a benefit or a positive
-    point an advantage, a family a type of
-    virtualisation, who sells a thing provides it."""
+    point an advantage, a family a type of virtualisation, who sells a thing provides it."""
     answer = _answers(kb, question)
     assert expected in folded(answer.answer.split("[")[0]), answer.answer
 
