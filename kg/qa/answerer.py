@@ -383,7 +383,16 @@ class QuestionAnswerer:
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
         comparison = self._comparison(reading, best) if best is not None else []
-        if best is None or (confidence < model.decline_below and not comparison):
+        # The course cannot set apart a thing it never names (« Docker ou OpenVZ ? »): what
+        # the reader found is about the other one.
+        compares_unknown = reading.question_signals["unknown_names"] > 0 and asks_difference(
+            analysis.question
+        )
+        if (
+            best is None
+            or compares_unknown
+            or (confidence < model.decline_below and not comparison)
+        ):
             closest = reading.hits[:3]
             return Answer(
                 self._declined(closest),
@@ -644,6 +653,9 @@ class QuestionAnswerer:
             for index, (whole, word) in enumerate(_words(sentence)):
                 # A letter written alone is spoken of as a letter (« le K de KVM »).
                 if self._known_word(whole, word) or len(whole) == 1:
+                    continue
+                # A course name misspelt (« Virtuozo »).
+                if self.linker.link(word):
                     continue
                 capitalised = index > 0 and any(c.isupper() for c in word)
                 if capitalised or not is_ordinary_word(word.lower()):

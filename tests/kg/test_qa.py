@@ -846,6 +846,43 @@ def test_only_the_first_word_of_a_sentence_is_capitalised_as_a_sentence_is(kb, q
 
 
 @pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("C'est quoi Virtuoso ?", 0),
+        ("Et LGest, il est maintenu par qui ?", 0),
+        ("Que fait Virtualbox de plus que QEMU ?", 1),
+        ("bhyve c'est quoi ?", 1),
+    ],
+)
+def test_a_misspelt_course_name_is_no_unknown_name(kb, question, unknown):
+    assert kb.answerer.read(question, []).question_signals["unknown_names"] == unknown
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quelle différence entre OpenVZ et Warden ?",
+        "C'est quoi la différence entre Xen et Nutanix ?",
+        "En quoi les jails BSD diffèrent-elles des zones illumos ?",
+        "Xen vs. Parallels, lequel choisir ?",
+    ],
+)
+def test_a_comparison_with_a_thing_the_course_never_names_is_declined(kb, question):
+    assert kb.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quelle différence entre la paravirt et la virtu complète ?",
+        "Virtuoso par rapport à OpenVZ, c'est quoi ?",
+    ],
+)
+def test_a_comparison_of_course_things_misspelt_or_abbreviated_is_answered(kb, question):
+    assert not kb.ask(question).abstained
+
+
+@pytest.mark.parametrize(
     ("question", "how_to", "price"),
     [
         ("Comment installer Xen sur Debian ?", 1, 0),
