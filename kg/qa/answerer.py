@@ -41,6 +41,7 @@ from kg.qa.conversation import (
 )
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
+from kg.qa.measures import StatedMeasures, asks_price
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.spelling import CourseSpelling
 from kg.qa.suggestions import questions_about, suggest
@@ -89,15 +90,14 @@ _ACRONYM_PLURAL = re.compile(r"(?P<acronym>[A-Z]{2,})e?s")
 # (« vs. », « p. ex. »).
 _SENTENCE_BREAK = re.compile(r"(?<=[?!])\s+|(?<=\w{4}\.)\s+")
 # Questions for steps to follow (« comment installer… », « étape par étape », « quelles
-# commandes pour… ») or for a price: a course may or may not give them; the confidence
-# model learns whether it does.
+# commandes pour… »): a course may or may not give them; the confidence model learns
+# whether it does.
 _HOW_TO = re.compile(
     r"\bcomment (?:(?:peut-on|faut-il|doit-on|on peut|je peux|puis-je) )?"
     r"(?:s'|se |l'|le |la |les |en |y )?(?P<verb>[a-z]+(?:er|ir|re))\b"
     r"|\b(?:etapes?|procedure|tutoriel|pas a pas|marche a suivre)\b"
     r"|\b(?:quelles?|les|la|des) commandes? (?:a taper|a lancer|pour)\b"
 )
-_PRICE = re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*)\b")
 # A runner-up at most this far below the answer's score (half as likely) supports it.
 _SUPPORT_GAP = math.log(2)
 _NEGLIGIBLE = 1e-4  # a candidate's probability, relative to the answer's, that adds nothing
@@ -214,6 +214,7 @@ class QuestionAnswerer:
         self.slides = {p.id: p.slide for p in passages.values()}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
+        self.measures = StatedMeasures(f"{p.title}\n{p.text}" for p in passages.values())
         self.spelling = CourseSpelling((p.text for p in passages.values()), reader.analyser.lemma)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
@@ -365,7 +366,7 @@ class QuestionAnswerer:
             "asks_how_to": float(
                 analysis.answer_type != AnswerType.DEFINITION and _asks_how_to(analysis.question)
             ),
-            "asks_price": float(bool(_PRICE.search(normalise(analysis.question)))),
+            "asks_price": float(asks_price(analysis.question)),
         }
         understood_as = resolved if resolved != question else ""
         return Reading(
@@ -388,11 +389,9 @@ class QuestionAnswerer:
         compares_unknown = reading.question_signals["unknown_names"] > 0 and asks_difference(
             analysis.question
         )
-        if (
-            best is None
-            or compares_unknown
-            or (confidence < model.decline_below and not comparison)
-        ):
+        # Nor give an amount of a kind it never states (a price, a percentage).
+        cannot = compares_unknown or bool(self.measures.unstated_asked(analysis.question))
+        if best is None or cannot or (confidence < model.decline_below and not comparison):
             closest = reading.hits[:3]
             return Answer(
                 self._declined(closest),

@@ -883,6 +883,20 @@ def test_a_comparison_of_course_things_misspelt_or_abbreviated_is_answered(kb, q
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Combien coûte une licence OpenVZ ?",
+        "Virtuozzo, ça coûte combien ?",
+        "Quel gain de performance en % apporte la paravirtualisation ?",
+        "La paravirtualisation est combien de fois plus rapide que l'émulation ?",
+        "Combien de RAM faut-il pour Xen ?",
+    ],
+)
+def test_an_amount_of_a_kind_the_course_never_states_is_declined(kb, question):
+    assert kb.ask(question).abstained
+
+
+@pytest.mark.parametrize(
     ("question", "how_to", "price"),
     [
         ("Comment installer Xen sur Debian ?", 1, 0),
