@@ -41,10 +41,10 @@ from kg.qa.conversation import (
 )
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.facts import DEFINITION, FactIndex, FactSource, GraphFact
-from kg.qa.measures import StatedMeasures, asks_price
 from kg.qa.model import CONFIDENCE_FEATURES, FusionWeights, Matrix, QAModel
 from kg.qa.spelling import CourseSpelling
 from kg.qa.suggestions import questions_about, suggest
+from kg.qa.unstated import StatedKinds, asks_price
 from kg.qa.verdict import asks_yes_or_no, verdict
 from kg.qa.wording import candidate_text, capitalise
 from kg.search import FusionConfig, Hit, Searcher, SearchMode
@@ -214,7 +214,7 @@ class QuestionAnswerer:
         self.slides = {p.id: p.slide for p in passages.values()}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
-        self.measures = StatedMeasures(f"{p.title}\n{p.text}" for p in passages.values())
+        self.stated_kinds = StatedKinds(f"{p.title}\n{p.text}" for p in passages.values())
         self.spelling = CourseSpelling((p.text for p in passages.values()), reader.analyser.lemma)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
@@ -389,8 +389,8 @@ class QuestionAnswerer:
         compares_unknown = reading.question_signals["unknown_names"] > 0 and asks_difference(
             analysis.question
         )
-        # Nor give an amount of a kind it never states (a price, a percentage).
-        cannot = compares_unknown or bool(self.measures.unstated_asked(analysis.question))
+        # Nor give what it states nowhere (a price, a percentage, a command to type).
+        cannot = compares_unknown or bool(self.stated_kinds.unstated_asked(analysis.question))
         if best is None or cannot or (confidence < model.decline_below and not comparison):
             closest = reading.hits[:3]
             return Answer(

@@ -1,12 +1,12 @@
 import pytest
 
-from kg.qa.measures import StatedMeasures
+from kg.qa.unstated import StatedKinds
 
-WITHOUT_AMOUNTS = ["Xen est un hyperviseur libre.", "La virtualisation réduit les coûts."]
+STATING_NONE = ["Xen est un hyperviseur libre.", "La virtualisation réduit les coûts."]
 
 
 @pytest.mark.parametrize(
-    ("question", "measure"),
+    ("question", "kind"),
     [
         ("Combien coûte une licence Xen ?", "price"),
         ("Xen, ça coûte combien ?", "price"),
@@ -16,10 +16,13 @@ WITHOUT_AMOUNTS = ["Xen est un hyperviseur libre.", "La virtualisation réduit l
         ("Combien de RAM pour Xen ?", "memory"),
         ("Xen demande quelle mémoire minimum ?", "memory"),
         ("Xen est combien de fois plus rapide que QEMU ?", "ratio"),
+        ("Quelle commande pour démarrer Xen ?", "command"),
+        ("la commande xl à taper pour lancer une VM Xen ?", "command"),
+        ("Xen en ligne de commande, ça se passe comment ?", "command"),
     ],
 )
-def test_an_amount_the_course_never_states_is_unstated(question, measure):
-    assert StatedMeasures(WITHOUT_AMOUNTS).unstated_asked(question) == [measure]
+def test_what_the_course_never_states_is_unstated(question, kind):
+    assert StatedKinds(STATING_NONE).unstated_asked(question) == [kind]
 
 
 @pytest.mark.parametrize(
@@ -29,17 +32,19 @@ def test_an_amount_the_course_never_states_is_unstated(question, measure):
         "Xen perd environ 5 % de performance.",
         "Xen demande 512 Mo de mémoire.",
         "Xen est 3 fois plus rapide que QEMU.",
+        "Pour démarrer Xen : sudo xl create vm.cfg",
     ],
 )
-def test_a_course_stating_an_amount_of_that_kind_may_answer(text):
-    measures = StatedMeasures([*WITHOUT_AMOUNTS, text])
+def test_a_course_stating_one_of_a_kind_may_answer(text):
+    stated = StatedKinds([*STATING_NONE, text])
     questions = [
         "Combien coûte une licence Xen ?",
         "Xen perd quel pourcentage de performance ?",
         "Combien de mémoire pour Xen ?",
         "Xen est combien de fois plus rapide que QEMU ?",
+        "Quelle commande pour démarrer Xen ?",
     ]
-    assert sum(not measures.unstated_asked(q) for q in questions) == 1
+    assert sum(not stated.unstated_asked(q) for q in questions) == 1
 
 
 @pytest.mark.parametrize(
@@ -49,7 +54,9 @@ def test_a_course_stating_an_amount_of_that_kind_may_answer(text):
         "Comment la mémoire est-elle virtualisée ?",
         "Combien de solutions libres le cours cite-t-il ?",
         "La paravirtualisation est-elle plus rapide que l'émulation ?",
+        "Les jails BSD rappellent quelle commande Unix ?",
+        "Quelles commandes OpenVZ fournit-il ?",
     ],
 )
-def test_a_question_asking_no_amount_is_not_concerned(question):
-    assert StatedMeasures(WITHOUT_AMOUNTS).unstated_asked(question) == []
+def test_a_question_asking_none_of_those_kinds_is_not_concerned(question):
+    assert StatedKinds(STATING_NONE).unstated_asked(question) == []

@@ -1,0 +1,63 @@
+"""What a question can ask for that a course may state nowhere: an amount of some kind (a
+price, a percentage, a quantity of memory, a ratio) or a command to type. A course that
+never gives a price cannot tell what a licence costs, whatever passage names the licence."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.text import normalise
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    asked: re.Pattern[str]  # a question asking for one (normalised text)
+    stated: re.Pattern[str]  # one, stated (normalised text)
+
+
+PRICE = Kind(
+    "price",
+    re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*|cout\w* combien)\b|[€$]"),
+    re.compile(r"\d ?(?:[€$]|euros?\b|dollars?\b)|[€$] ?\d"),
+)
+KINDS = (
+    PRICE,
+    Kind("percentage", re.compile(r"%|\bpour ?cent\w*\b"), re.compile(r"\d ?(?:%|pour ?cent)")),
+    Kind(
+        "memory",
+        re.compile(
+            r"\bcombien (?:de |d')?(?:ram|memoire|go|mo|gb|mb)\b"
+            r"|\b(?:ram|memoire) minimum\b|\bminimum de (?:ram|memoire)\b"
+        ),
+        re.compile(r"\d ?(?:[kmgt]o|[kmgt]i?b|octets?)\b"),
+    ),
+    Kind("ratio", re.compile(r"\bcombien de fois\b"), re.compile(r"\d+ fois\b")),
+    # The command to type for a task (« quelle commande pour créer… », « la commande virsh à
+    # taper »), not a command the course names (« les jails rappellent quelle commande ? »).
+    Kind(
+        "command",
+        re.compile(
+            r"\bcommandes?(?: [\w-]+){0,2} (?:pour|a taper|taper|tape|exactes?)\b"
+            r"|\bligne de commande\b"
+        ),
+        re.compile(r"\b(?:sudo|apt-get|apt|yum|dnf) [a-z]|\s--[a-z]|(?:^|\s)\$ [a-z]"),
+    ),
+)
+
+
+class StatedKinds:
+    """The kinds of answer a course states somewhere."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        folded = [normalise(text) for text in texts]
+        self.stated = frozenset(k.name for k in KINDS if any(k.stated.search(t) for t in folded))
+
+    def unstated_asked(self, question: str) -> list[str]:
+        """The kinds of answer the question asks for that the course states nowhere."""
+        folded = normalise(question)
+        return [k.name for k in KINDS if k.name not in self.stated and k.asked.search(folded)]
+
+
+def asks_price(question: str) -> bool:
+    return bool(PRICE.asked.search(normalise(question)))
