@@ -381,6 +381,7 @@ class QuestionAnswerer:
         best = scored.best
         if best is not None:  # the confidence stays the reader's, of its own best candidate
             best = self._own_comparison(reading, scored, best)
+            best = self._graph_choice(reading, scored, best)
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
         comparison = self._comparison(reading, best) if best is not None else []
@@ -499,6 +500,28 @@ class QuestionAnswerer:
         if not stating or best in stating:
             return best
         return max(stating, key=lambda index: scored.scores[index])
+
+    def _graph_choice(self, reading: Reading, scored: Scored, best: int) -> int:
+        """The likeliest graph fact giving one of the answers a question offers, about what it
+        asks of (« Xen, hébergé ou bare metal ? »: « Xen s'installe en mode Bare Metal »):
+        the graph settles the choice, whatever sentence names every answer offered."""
+        analysis = reading.analysis
+        if asks_difference(analysis.question):  # « A diffère de B ou de C » offers no choice
+            return best
+        options = self.reader.options(analysis.alternatives)
+        offered = {e for option in options for e in option.entities}
+        asked_of = {e.id for e in analysis.specific} - offered
+        settling = [
+            index
+            for index, candidate in enumerate(reading.candidates)
+            if (group := candidate.group) is not None
+            and group.forward
+            and group.entity in asked_of
+            and offered & set(group.value_ids)
+        ]
+        if not settling or best in settling:
+            return best
+        return max(settling, key=lambda index: scored.scores[index])
 
     def _compares_itself(
         self, text: str, named: tuple[LinkedEntity, LinkedEntity], stating: bool = False

@@ -347,7 +347,7 @@ class CandidateReader:
         )
         context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
         stems_of_topic = frozenset(self.analyser.tokens(analysis.topic))
-        options = self._options(analysis.alternatives)
+        options = self.options(analysis.alternatives)
         offered = {e for option in options for e in option.entities}
         return QuestionProfile(
             keys=keys,
@@ -373,7 +373,7 @@ class CandidateReader:
             ),
         )
 
-    def _options(self, alternatives: list[str]) -> list[Option]:
+    def options(self, alternatives: list[str]) -> list[Option]:
         """The answers « A ou B » offers. They are parallel: when B names an entity, A is the
         entity of B's kind before « ou »; otherwise A is as many of the last stems before
         « ou » as B has. Offers without a word that tells them apart are no choice (« par ou

@@ -499,6 +499,25 @@ def test_a_question_that_offers_answers_gets_the_one_the_course_gives(kb, questi
 
 
 @pytest.mark.parametrize(
+    ("question", "given", "not_given"),
+    [
+        ("KVM fait de l'émulation ou de la virtualisation complète ?", "complete", "emulation"),
+        ("OpenVZ, c'est un hyperviseur ou un isolateur ?", "cloisonnement", "hyperviseur"),
+        ("Bochs, hébergé ou bare metal ?", "heberge", "bare metal"),
+        ("Xen est-il hébergé ou bare metal ?", "bare metal", "heberge"),
+    ],
+)
+def test_the_graph_settles_a_choice_between_the_answers_offered(kb, question, given, not_given):
+    answer = folded(lead(_answers(kb, question).answer))
+    assert given in answer and not_given not in answer, answer
+
+
+def test_things_named_after_a_difference_are_no_choice(kb):
+    answer = _answers(kb, "En quoi Wine diffère-t-il d'émulateurs comme QEMU ou Bochs ?")
+    assert "windows" in folded(lead(answer.answer)), answer.answer
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("C'est quoi un hypervisor ?", "abstraction"),
