@@ -385,13 +385,16 @@ class QuestionAnswerer:
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
         comparison = self._comparison(reading, best) if best is not None else []
-        # The course cannot set apart a thing it never names (« Docker ou OpenVZ ? »): what
-        # the reader found is about the other one.
-        compares_unknown = reading.question_signals["unknown_names"] > 0 and asks_difference(
-            analysis.question
+        # The course cannot set apart a thing it never names (« Docker ou OpenVZ ? »), nor
+        # tell which of the answers offered such a thing is (« Proxmox, basé sur KVM ou
+        # Xen ? »): what the reader found is about the others.
+        offered, asked_of = self._offered(analysis)
+        unknown = reading.question_signals["unknown_names"] > 0
+        about_unknown = unknown and (
+            asks_difference(analysis.question) or (bool(offered) and not asked_of)
         )
         # Nor give what it states nowhere (a price, a percentage, a command to type).
-        cannot = compares_unknown or bool(self.stated_kinds.unstated_asked(analysis.question))
+        cannot = about_unknown or bool(self.stated_kinds.unstated_asked(analysis.question))
         if best is None or cannot or (confidence < model.decline_below and not comparison):
             closest = reading.hits[:3]
             return Answer(
@@ -508,9 +511,7 @@ class QuestionAnswerer:
         analysis = reading.analysis
         if asks_difference(analysis.question):  # « A diffère de B ou de C » offers no choice
             return best
-        options = self.reader.options(analysis.alternatives)
-        offered = {e for option in options for e in option.entities}
-        asked_of = {e.id for e in analysis.specific} - offered
+        offered, asked_of = self._offered(analysis)
         settling = [
             index
             for index, candidate in enumerate(reading.candidates)
@@ -522,6 +523,13 @@ class QuestionAnswerer:
         if not settling or best in settling:
             return best
         return max(settling, key=lambda index: scored.scores[index])
+
+    def _offered(self, analysis: Analysis) -> tuple[set[str], set[str]]:
+        """The course's things among the answers a question offers, and the others it names:
+        what it asks of."""
+        options = self.reader.options(analysis.alternatives)
+        offered = {e for option in options for e in option.entities}
+        return offered, {e.id for e in analysis.specific} - offered
 
     def _compares_itself(
         self, text: str, named: tuple[LinkedEntity, LinkedEntity], stating: bool = False

@@ -893,6 +893,18 @@ def test_a_comparison_with_a_thing_the_course_never_names_is_declined(kb, questi
 @pytest.mark.parametrize(
     "question",
     [
+        "Proxmox, il tourne sur KVM ou sur Xen ?",
+        "Le cloud d'OVH utilise Xen ou KVM ?",
+        "Nutanix AHV repose sur KVM ou sur Xen ?",
+    ],
+)
+def test_which_offered_answer_a_thing_the_course_never_names_is_is_declined(kb, question):
+    assert kb.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Quelle différence entre la paravirt et la virtu complète ?",
         "Virtuoso par rapport à OpenVZ, c'est quoi ?",
     ],
