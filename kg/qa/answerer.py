@@ -91,7 +91,7 @@ _ACRONYM_PLURAL = re.compile(r"(?P<acronym>[A-Z]{2,})e?s")
 _SENTENCE_BREAK = re.compile(r"(?<=[?!])\s+|(?<=\w{4}\.)\s+")
 # Questions for steps to follow (« comment installer… », « étape par étape », « quelles
 # commandes pour… »): a course may or may not give them; the confidence model learns
-# whether it does.
+# whether it does (a command, when the course quotes none, is declined: kg.qa.unstated).
 _HOW_TO = re.compile(
     r"\bcomment (?:(?:peut-on|faut-il|doit-on|on peut|je peux|puis-je) )?"
     r"(?:s'|se |l'|le |la |les |en |y )?(?P<verb>[a-z]+(?:er|ir|re))\b"
@@ -214,7 +214,7 @@ class QuestionAnswerer:
         self.slides = {p.id: p.slide for p in passages.values()}
         years = [int(y) for p in passages.values() for y in _YEAR.findall(p.text)]
         self.course_year = max(years, default=0)
-        self.stated_kinds = StatedKinds(f"{p.title}\n{p.text}" for p in passages.values())
+        self.stated_kinds = StatedKinds(p.text for p in passages.values())
         self.spelling = CourseSpelling((p.text for p in passages.values()), reader.analyser.lemma)
         self.vocabulary = frozenset(k for p in reader.profiles for k in p.keys) | frozenset(
             k for keys in reader.title_keys.values() for k in keys
@@ -390,9 +390,10 @@ class QuestionAnswerer:
         # Xen ? »): what the reader found is about the others.
         offered, asked_of = self._offered(analysis)
         unknown = reading.question_signals["unknown_names"] > 0
-        about_unknown = unknown and (
-            asks_difference(analysis.question) or (bool(offered) and not asked_of)
-        )
+        if asks_difference(analysis.question):  # of fewer than two things the course names
+            about_unknown = unknown and len(analysis.own) < 2
+        else:
+            about_unknown = unknown and bool(offered) and not asked_of
         # Nor give what it states nowhere (a price, a percentage, a command to type).
         cannot = about_unknown or bool(self.stated_kinds.unstated_asked(analysis.question))
         if best is None or cannot or (confidence < model.decline_below and not comparison):

@@ -18,28 +18,38 @@ class Kind:
 
 PRICE = Kind(
     "price",
-    re.compile(r"\b(?:prix|tarifs?|combien (?:\w+ )?cout\w*|cout\w* combien)\b|[€$]"),
+    re.compile(
+        r"\bquel\w* (?:est |sont )?(?:le |la |les )?(?:prix|tarifs?)\b|\ba quel prix\b"
+        r"|\bcombien (?:\w+ )?cout\w*|\bcout\w* combien\b|\btarifs?\b|[€$]"
+    ),
     re.compile(r"\d ?(?:[€$]|euros?\b|dollars?\b)|[€$] ?\d"),
 )
 KINDS = (
     PRICE,
-    Kind("percentage", re.compile(r"%|\bpour ?cent\w*\b"), re.compile(r"\d ?(?:%|pour ?cent)")),
+    Kind(
+        "percentage",
+        # Not « 100 % » nor « cent pour cent »: entirely.
+        re.compile(r"(?<!100)(?<!100 )%|\bpourcentages?\b|(?<!\bcent )\bpour ?cent\b"),
+        re.compile(r"\d ?(?:%|pour ?cent)"),
+    ),
     Kind(
         "memory",
         re.compile(
-            r"\bcombien (?:de |d')?(?:ram|memoire|go|mo|gb|mb)\b"
-            r"|\b(?:ram|memoire) minimum\b|\bminimum de (?:ram|memoire)\b"
+            r"\bcombien (?:faut-il |il faut )?(?:de |d')?"
+            r"(?:ram|memoire|go|mo|gb|mb|giga\w*|mega\w*)\b"
+            r"|\b(?:ram|memoire) minimum\b|\b(?:minimum|quantite) de (?:ram|memoire)\b"
         ),
         re.compile(r"\d ?(?:[kmgt]o|[kmgt]i?b|octets?)\b"),
     ),
     Kind("ratio", re.compile(r"\bcombien de fois\b"), re.compile(r"\d+ fois\b")),
     # The command to type for a task (« quelle commande pour créer… », « la commande virsh à
-    # taper »), not a command the course names (« les jails rappellent quelle commande ? »).
+    # taper »), not a command the course names (« les jails rappellent quelle commande ? »,
+    # « quelles commandes pour les utilisateurs ? »).
     Kind(
         "command",
         re.compile(
-            r"\bcommandes?(?: [\w-]+){0,2} (?:pour|a taper|taper|tape|exactes?)\b"
-            r"|\bligne de commande\b"
+            r"\bcommandes?(?: [\w'-]+){0,2} (?:pour [a-z]+(?:er|ir|re)\b|a taper|taper|tape"
+            r"|a executer|a lancer|exactes?)\b|\bligne de commande\b"
         ),
         re.compile(r"\b(?:sudo|apt-get|apt|yum|dnf) [a-z]|\s--[a-z]|(?:^|\s)\$ [a-z]"),
     ),

@@ -513,7 +513,7 @@ def test_the_graph_settles_a_choice_between_the_answers_offered(kb, question, gi
 
 
 def test_things_named_after_a_difference_are_no_choice(kb):
-    answer = _answers(kb, "En quoi Wine diffère-t-il d'émulateurs comme QEMU ou Bochs ?")
+    answer = _answers(kb, "Qu'est-ce qui distingue Wine de Bochs ou de QEMU ?")
     assert "windows" in folded(lead(answer.answer)), answer.answer
 
 
@@ -744,7 +744,7 @@ def test_a_property_is_asked_by_its_french_synonyms(kb, question, expected):
     """A problem, a constraint or a negative point is a drawback, a benefit or a positive
     point an advantage, a family a type of virtualisation, who sells a thing provides it."""
     answer = _answers(kb, question)
-    assert expected in folded(answer.answer.split("[")[0]), answer.answer
+    assert expected in folded(lead(answer.answer)), answer.answer
 
 
 @pytest.mark.parametrize(
@@ -868,7 +868,7 @@ def test_only_the_first_word_of_a_sentence_is_capitalised_as_a_sentence_is(kb, q
     ("question", "unknown"),
     [
         ("C'est quoi Virtuoso ?", 0),
-        ("Et LGest, il est maintenu par qui ?", 0),
+        ("Lgeust est sous quelle licence ?", 0),
         ("Que fait Virtualbox de plus que QEMU ?", 1),
         ("bhyve c'est quoi ?", 1),
     ],
@@ -906,7 +906,10 @@ def test_which_offered_answer_a_thing_the_course_never_names_is_is_declined(kb, 
     "question",
     [
         "Quelle différence entre la paravirt et la virtu complète ?",
-        "Virtuoso par rapport à OpenVZ, c'est quoi ?",
+        "Virtuoso comparé à OpenVZ ?",
+        # A word the course never uses, beside the two things compared.
+        "Quelle est la différence entre QEMU et KVM sur Ubuntu ?",
+        "Xen ou KVM sous Debian, quelle différence ?",
     ],
 )
 def test_a_comparison_of_course_things_misspelt_or_abbreviated_is_answered(kb, question):
@@ -916,7 +919,7 @@ def test_a_comparison_of_course_things_misspelt_or_abbreviated_is_answered(kb, q
 @pytest.mark.parametrize(
     "question",
     [
-        "Combien coûte une licence OpenVZ ?",
+        "Une licence Bochs, ça coûte combien ?",
         "Virtuozzo, ça coûte combien ?",
         "Quel gain de performance en % apporte la paravirtualisation ?",
         "La paravirtualisation est combien de fois plus rapide que l'émulation ?",

@@ -14,11 +14,13 @@ STATING_NONE = ["Xen est un hyperviseur libre.", "La virtualisation réduit les 
         ("Xen perd quel pourcentage de performance ?", "percentage"),
         ("Xen perd 10 % de performance ?", "percentage"),
         ("Combien de RAM pour Xen ?", "memory"),
+        ("combien faut-il de RAM pour Xen ?", "memory"),
         ("Xen demande quelle mémoire minimum ?", "memory"),
         ("Xen est combien de fois plus rapide que QEMU ?", "ratio"),
         ("Quelle commande pour démarrer Xen ?", "command"),
         ("la commande xl à taper pour lancer une VM Xen ?", "command"),
         ("Xen en ligne de commande, ça se passe comment ?", "command"),
+        ("la commande qu'on tape pour arrêter Xen ?", "command"),
     ],
 )
 def test_what_the_course_never_states_is_unstated(question, kind):
@@ -54,7 +56,10 @@ def test_a_course_stating_one_of_a_kind_may_answer(text):
         "Comment la mémoire est-elle virtualisée ?",
         "Combien de solutions libres le cours cite-t-il ?",
         "La paravirtualisation est-elle plus rapide que l'émulation ?",
-        "Les jails BSD rappellent quelle commande Unix ?",
+        "Quelle commande Unix les jails imitent-elles ?",
+        "OpenVZ fournit quelles commandes pour les utilisateurs ?",
+        "L'émulation est-elle 100% logicielle ?",
+        "La virtualisation fait-elle baisser le prix du matériel ?",
         "Quelles commandes OpenVZ fournit-il ?",
     ],
 )
