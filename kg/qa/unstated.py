@@ -1,6 +1,7 @@
 """What a question can ask for that a course may state nowhere: an amount of some kind (a
-price, a percentage, a quantity of memory, a ratio) or a command to type. A course that
-never gives a price cannot tell what a licence costs, whatever passage names the licence."""
+price, a percentage, a quantity of memory, a ratio), a command to type, a company's
+business (its acquisition, its share price). A course that never gives a price cannot tell
+what a licence costs, whatever passage names the licence."""
 
 import re
 from collections.abc import Iterable
@@ -42,6 +43,17 @@ KINDS = (
         re.compile(r"\d ?(?:[kmgt]o|[kmgt]i?b|octets?)\b"),
     ),
     Kind("ratio", re.compile(r"\bcombien de fois\b"), re.compile(r"\d+ fois\b")),
+    Kind(
+        "business",
+        re.compile(
+            r"\b(?:rachet\w*|rachat|acquisitions?|acquise? par|en bourse"
+            r"|cours de (?:l'|son )?action|capitalisation|chiffre d'affaires)\b"
+        ),
+        re.compile(
+            r"\b(?:rachet\w*|rachat|acquisitions?|acquise? par|en bourse|capitalisation"
+            r"|chiffre d'affaires)\b"
+        ),
+    ),
     # The command to type for a task (« quelle commande pour créer… », « la commande virsh à
     # taper »), not a command the course names (« les jails rappellent quelle commande ? »,
     # « quelles commandes pour les utilisateurs ? »).

@@ -926,6 +926,8 @@ def test_a_comparison_of_course_things_misspelt_or_abbreviated_is_answered(kb, q
         "Combien de RAM faut-il pour Xen ?",
         "Quelle commande pour créer un conteneur OpenVZ ?",
         "Donne-moi la commande qemu-img à taper pour créer un disque.",
+        "Qui a racheté la société qui fournit Virtuozzo ?",
+        "En quelle année VMware a-t-elle été rachetée ?",
     ],
 )
 def test_what_the_course_never_states_is_declined(kb, question):

@@ -21,6 +21,9 @@ STATING_NONE = ["Xen est un hyperviseur libre.", "La virtualisation réduit les 
         ("la commande xl à taper pour lancer une VM Xen ?", "command"),
         ("Xen en ligne de commande, ça se passe comment ?", "command"),
         ("la commande qu'on tape pour arrêter Xen ?", "command"),
+        ("Qui a racheté l'université de Cambridge ?", "business"),
+        ("Xen a été acquis par qui ?", "business"),
+        ("Que vaut Xen en bourse ?", "business"),
     ],
 )
 def test_what_the_course_never_states_is_unstated(question, kind):
@@ -35,6 +38,7 @@ def test_what_the_course_never_states_is_unstated(question, kind):
         "Xen demande 512 Mo de mémoire.",
         "Xen est 3 fois plus rapide que QEMU.",
         "Pour démarrer Xen : sudo xl create vm.cfg",
+        "Xen a été racheté par Citrix.",
     ],
 )
 def test_a_course_stating_one_of_a_kind_may_answer(text):
@@ -45,6 +49,7 @@ def test_a_course_stating_one_of_a_kind_may_answer(text):
         "Combien de mémoire pour Xen ?",
         "Xen est combien de fois plus rapide que QEMU ?",
         "Quelle commande pour démarrer Xen ?",
+        "Qui a racheté Xen ?",
     ]
     assert sum(not stated.unstated_asked(q) for q in questions) == 1
 
@@ -60,6 +65,7 @@ def test_a_course_stating_one_of_a_kind_may_answer(text):
         "OpenVZ fournit quelles commandes pour les utilisateurs ?",
         "L'émulation est-elle 100% logicielle ?",
         "La virtualisation fait-elle baisser le prix du matériel ?",
+        "Quelles connaissances faut-il avoir acquises avant ce cours ?",
         "Quelles commandes OpenVZ fournit-il ?",
     ],
 )
