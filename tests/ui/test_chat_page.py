@@ -107,6 +107,8 @@ def test_an_uncertain_answer_says_so_and_shows_the_closest_slides(page: Page, li
         "Combien d'employés compte VMware ?",
         "Quel support des processeurs KVM demande-t-il ?",
         "Quelles extensions matérielles faut-il pour utiliser KVM ?",
+        "Xen est-il fiable ?",
+        "Quel matériel faut-il pour Xen ?",
     ]
     levels = {
         q: httpx.post(f"{live_server}/api/ask", json={"question": q}, timeout=20).json()["level"]
