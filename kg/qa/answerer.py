@@ -621,12 +621,16 @@ class QuestionAnswerer:
         return None if about[0].id in named else about[0]
 
     def _support(self, reading: Reading, scored: Scored, best: int) -> int | None:
-        """The likeliest candidate after the answer that says something else, when it is
+        """The sentence a fact answer was read from when it holds more of the question, else
+        the likeliest candidate after the answer that says something else, when it is
         nearly as likely as the answer (``best``: the answer, which may hold more than the
         likeliest candidate)."""
         if scored.best is None:
             return None
         lead = normalise(reading.text(best))
+        source = _fuller_source(reading, scored, best, lead)
+        if source is not None:
+            return source
         top = scored.scores[scored.best]
         for runner in map(int, np.argsort(-scored.scores, kind="stable")):
             if top - scored.scores[runner] > _SUPPORT_GAP:
@@ -806,6 +810,25 @@ def _compared_pair(analysis: Analysis) -> tuple[LinkedEntity, LinkedEntity] | No
     if len(named) != 2 or named[0].type != named[1].type:
         return None
     return named[0], named[1]
+
+
+def _fuller_source(reading: Reading, scored: Scored, best: int, lead: str) -> int | None:
+    """The likeliest sentence a fact answer was read from that holds more of the question
+    than the fact's values do: what the fact leaves out and the question asks (a
+    condition, a restriction)."""
+    answer = reading.candidates[best]
+    if answer.kind == CandidateKind.UNIT:
+        return None
+    covered = reading.coverage(best)["answer_coverage"]
+    sources = [
+        i
+        for i, candidate in enumerate(reading.candidates)
+        if candidate.kind == CandidateKind.UNIT
+        and set(candidate.vector_units) & set(answer.vector_units)
+        and reading.coverage(i)["answer_coverage"] > covered
+        and not says_again(lead, normalise(reading.text(i)))
+    ]
+    return max(sources, key=lambda i: scored.scores[i], default=None)
 
 
 def says_again(text: str, other: str) -> bool:

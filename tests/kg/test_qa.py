@@ -23,7 +23,7 @@ from kg.qa.analysis import (
     as_what_is,
 )
 from kg.qa.answerer import QuestionAnswerer, says_again
-from kg.qa.candidates import family_prefixes
+from kg.qa.candidates import CandidateKind, family_prefixes
 from kg.qa.comparison import side_by_side
 from kg.qa.ellipsis import resolve_ellipsis
 from kg.qa.facts import FactIndex
@@ -284,7 +284,8 @@ def test_a_second_line_says_what_a_nearly_as_likely_candidate_adds(kb, question,
 
 def _support(texts: list[str], scores: list[float], best: int | None = None) -> int | None:
     """The second line ``QuestionAnswerer._support`` picks among made-up candidates."""
-    reading = SimpleNamespace(text=lambda index: texts[index])
+    sentences = [SimpleNamespace(kind=CandidateKind.UNIT) for _ in texts]
+    reading = SimpleNamespace(text=lambda index: texts[index], candidates=sentences)
     scored = SimpleNamespace(scores=np.array(scores), best=int(np.argmax(scores)))
     answer = scored.best if best is None else best
     return QuestionAnswerer._support(None, reading, scored, answer)  # type: ignore[arg-type]
@@ -299,6 +300,30 @@ def test_the_second_line_skips_what_says_the_answer_again_and_what_is_far_less_l
     # Nothing nearly as likely that says something else.
     assert _support(["Xen est libre.", "KVM est libre."], [3, 1]) is None
     assert _support(["Xen est libre."], [3]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("Xen sait-il faire tourner Windows sans modification ?", "non modifiés"),
+        ("Un Windows non modifié peut-il tourner sur Xen ?", "non modifiés"),
+        ("Avec OpenVZ, l'invité peut être sous Windows et l'hôte sous Linux ?", "doivent être"),
+    ],
+)
+def test_a_fact_answer_is_followed_by_its_sentence_when_that_holds_more_of_the_question(
+    kb, question, left_out
+):
+    """A fact gives its values; the sentence it was read from may say what the question asks
+    beyond them (the condition, the restriction): that sentence is the second line."""
+    lines = kb.ask(question).answer.split("\n")
+    assert len(lines) == 2 and left_out in lines[1] and left_out not in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    "question", ["Quelle est la licence de KVM ?", "KVM est un fork de quel logiciel ?"]
+)
+def test_a_fact_answer_whose_sentence_holds_no_more_of_the_question_stands_alone(kb, question):
+    assert "\n" not in kb.ask(question).answer
 
 
 def test_the_second_line_may_be_the_readers_best_when_the_answer_is_another():
