@@ -413,3 +413,19 @@ _COURSE_REFERENCE = re.compile(
 def without_course_references(question: str) -> str:
     """The question without the words by which it refers to the course itself."""
     return " ".join(_COURSE_REFERENCE.sub(" ", question).split())
+
+
+def initials_spell(acronym: str, phrase: str) -> bool:
+    """Whether the capitals or initials of ``phrase`` spell ``acronym`` in order
+    ("Kernel-based Virtual Machine" spells KVM, "environnements virtuels" VE)."""
+    letters = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", fold_accents(phrase)))
+    capitals = "".join(c for c in fold_accents(phrase) if c.isupper())
+    target = acronym.upper()
+    for source in (letters.upper(), capitals):
+        position = 0
+        for char in source:
+            if position < len(target) and char == target[position]:
+                position += 1
+        if position == len(target) and len(source) <= 3 * len(target):
+            return True
+    return False

@@ -21,6 +21,7 @@ from kg.extract.patterns import (
     strip_parentheses,
 )
 from kg.namespaces import VKG
+from kg.text import initials_spell
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ AGENT_RULES = (
     AgentRule(re.compile(rf"élaboration par (?P<who>{NAME})"), VKG.contributor, False),
 )
 _ABBREVIATED = re.compile(r"\(abrégée? (?P<short>[A-Z][A-Za-z0-9]+)")
+# A product's expansion: « KVM (Kernel-based Virtual Machine) est… », « Wine est l'acronyme
+# récursif de « Wine Is Not an Emulator » ».
+_EXPANSION = re.compile(
+    rf"^(?P<name>{NAME}) (?:\((?P<inside>[^)]+)\)"
+    r"|est l['’]acronyme (?:[\w\-]+ )*?de « (?P<quoted>[^»]+) »)"
+)
 _FORK = re.compile(rf"(?P<a>{NAME}) est un fork de (?P<b>{NAME})")
 _BASE_OF = re.compile(
     rf"est la base de (?P<derived>{NAME})(?:, un produit [\w ]+? fourni par (?P<who>{NAME}))?"
@@ -113,6 +120,18 @@ def _definition(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence:
     named = all(label_key(name) in names for name in re.split(r"\s+ou\s+", subject))
     if verb and named and not ctx.has(product, SKOS.definition):
         ctx.add(slide.passage, product, SKOS.definition, Literal(sentence, lang="fr"))
+
+
+def _expansion(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
+    """What the product's name stands for, said by a sentence whose subject is that name and
+    whose words' initials spell it."""
+    match = _EXPANSION.match(sentence)
+    if match is None:
+        return
+    name, full = match["name"], " ".join((match["inside"] or match["quoted"]).split())
+    names = {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
+    if label_key(name) in names and initials_spell(name, full):
+        ctx.add(slide.passage, product, VKG.fullName, Literal(full))
 
 
 def _agents(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
@@ -243,6 +262,7 @@ def _systems(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: st
 
 
 _SENTENCE_RULES: tuple[Callable[[ExtractionContext, Slide, URIRef, str], None], ...] = (
+    _expansion,
     _agents,
     _derivations,
     _versions,

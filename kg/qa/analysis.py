@@ -343,9 +343,14 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         ]
         # What an expansion is asked of, when the question names nothing, is an acronym the
         # conversation named (« Et que signifie ce sigle ? » after « … sous licence CDDL »).
+        # The last one spoken of comes first: one the answer brought in (« KVM est sous
+        # licence GPL » then « ce sigle » is GPL).
         acronyms = [e for e in analysis.context_entities if ACRONYM.fullmatch(e.label)]
+        asked = [m.content for m in history if m.role == "user"][-1:]
+        asked_of = {e.id for text in asked for e in linker.link(text)}
+        brought = [e for e in acronyms if e.id not in asked_of]
         if kind == AnswerType.EXPANSION and not own and acronyms:
-            analysis.context_entities = acronyms
+            analysis.context_entities = brought or acronyms
         # Words that point back keep the earlier question, unless this one names a thing of
         # the same kind as the earlier subject: then it is a new subject (« et KVM ? »).
         earlier_kinds = {e.type for e in analysis.context_entities[:1]}

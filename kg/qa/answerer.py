@@ -621,10 +621,11 @@ class QuestionAnswerer:
         return None if about[0].id in named else about[0]
 
     def _support(self, reading: Reading, scored: Scored, best: int) -> int | None:
-        """The sentence a fact answer was read from when it holds more of the question, else
-        the likeliest candidate after the answer that says something else, when it is
-        nearly as likely as the answer (``best``: the answer, which may hold more than the
-        likeliest candidate)."""
+        """The second line: the sentence a fact answer was read from when it holds more of
+        the question; else the likeliest candidate after the answer that says something
+        else, when it is nearly as likely as the answer (``best``: the answer, which may
+        hold more than the likeliest candidate); else the graph's values of the property
+        asked, when the answer is a sentence that does not give them."""
         if scored.best is None:
             return None
         lead = normalise(reading.text(best))
@@ -634,10 +635,10 @@ class QuestionAnswerer:
         top = scored.scores[scored.best]
         for runner in map(int, np.argsort(-scored.scores, kind="stable")):
             if top - scored.scores[runner] > _SUPPORT_GAP:
-                return None
+                break
             if runner != best and not says_again(lead, normalise(reading.text(runner))):
                 return runner
-        return None
+        return _asked_fact(reading, scored, best, lead)
 
     # ------------------------------------------------------------------ search
 
@@ -829,6 +830,27 @@ def _fuller_source(reading: Reading, scored: Scored, best: int, lead: str) -> in
         and not says_again(lead, normalise(reading.text(i)))
     ]
     return max(sources, key=lambda i: scored.scores[i], default=None)
+
+
+def _asked_fact(reading: Reading, scored: Scored, best: int, lead: str) -> int | None:
+    """The graph's values of the property a question asks of the thing it names, when the
+    answer is a sentence that is not where they were read from."""
+    answer = reading.candidates[best]
+    if answer.kind != CandidateKind.UNIT:
+        return None
+    named = {e.id for e in reading.analysis.own}
+    asked = set(_properties_asked(reading.analysis))
+    facts = [
+        i
+        for i, candidate in enumerate(reading.candidates)
+        if candidate.group is not None
+        and candidate.group.forward
+        and candidate.group.entity in named
+        and candidate.group.predicate in asked
+        and not set(candidate.vector_units) & set(answer.vector_units)
+        and not says_again(lead, normalise(reading.text(i)))
+    ]
+    return max(facts, key=lambda i: scored.scores[i], default=None)
 
 
 def says_again(text: str, other: str) -> bool:

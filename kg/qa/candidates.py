@@ -34,6 +34,7 @@ from kg.text import (
     FrenchAnalyser,
     fold_accents,
     has_accents,
+    initials_spell,
     is_lemma_key,
     lookup_key,
     normalise,
@@ -198,22 +199,6 @@ class QuestionProfile:
         return key in found or self.alternates.get(key, "\0") in found
 
 
-def _initials_spell(acronym: str, phrase: str) -> bool:
-    """Whether the capitals or initials of ``phrase`` spell ``acronym`` in order
-    ("Kernel-based Virtual Machine" spells KVM, "environnements virtuels" VE)."""
-    letters = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", fold_accents(phrase)))
-    capitals = "".join(c for c in fold_accents(phrase) if c.isupper())
-    target = acronym.upper()
-    for source in (letters.upper(), capitals):
-        position = 0
-        for char in source:
-            if position < len(target) and char == target[position]:
-                position += 1
-        if position == len(target) and len(source) <= 3 * len(target):
-            return True
-    return False
-
-
 class CandidateReader:
     """Builds and describes the candidate answers of a question."""
 
@@ -252,6 +237,12 @@ class CandidateReader:
             entity: frozenset().union(*map(analyser.lemma_set, linker.labels_of(entity)))
             for entity in linker.entities
         }
+        # A notion is also named by the names of the relation tied to it (« guest OS »).
+        for relation, wording in facts.wording.items():
+            notion = linker.notion_of(relation)
+            if notion is not None:
+                names = map(analyser.lemma_set, wording.names)
+                self.label_keys[notion.id] = self.label_keys[notion.id].union(*names)
         families: Counter[str] = Counter()
         for profile in self.profiles:
             families.update({stem[:_FAMILY_PREFIX] for stem in profile.stems})
@@ -747,16 +738,16 @@ class CandidateReader:
                 if before_hit != inside_hit:
                     return True
                 for acronym in question.acronyms:
-                    if acronym in inside_text and _initials_spell(acronym, before_text):
+                    if acronym in inside_text and initials_spell(acronym, before_text):
                         return True
-                    if acronym in before_text and _initials_spell(acronym, inside_text):
+                    if acronym in before_text and initials_spell(acronym, inside_text):
                         return True
         acronyms = set(question.acronyms)
         if candidate.group is not None:
             subject = self.linker.entities.get(candidate.group.entity)
             if subject is not None and ACRONYM.fullmatch(subject.label):
                 acronyms.add(subject.label)
-        return any(_initials_spell(a, v) for a in acronyms for v in values if " " in v)
+        return any(initials_spell(a, v) for a in acronyms for v in values if " " in v)
 
     def _is_definition(self, candidate: Candidate, question: QuestionProfile) -> bool:
         """A definition of an entity the question names: its skos:definition, or the unit the

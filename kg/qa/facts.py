@@ -69,6 +69,7 @@ class PropertyWording:
     """How French names a property: its label, and every word that asks for it."""
 
     label: str
+    names: tuple[str, ...]  # its label and synonyms, in every language (not question words)
     inverse_label: str | None
     pattern: str | None  # the French sentence stating one of its facts
     keys: frozenset[str]  # lemma keys of the label, synonyms and question words
@@ -114,8 +115,11 @@ class FactIndex:
         inverse: dict[str, str] = {}
         patterns: dict[str, str] = {}
         words: dict[str, list[str]] = defaultdict(list)
+        names: dict[str, list[str]] = defaultdict(list)
         for row in queries.run("vocabulary"):
             prop, label, kind = str(row["property"]), str(row["label"]), str(row["kind"])
+            if kind in ("label", "synonym"):
+                names[prop].append(label)
             if str(row["lang"]) != "fr":  # another language's name asks for it, never says it
                 words[prop].append(label)
                 continue
@@ -130,6 +134,7 @@ class FactIndex:
         self.wording = {
             prop: PropertyWording(
                 labels.get(prop, local_id(prop).rsplit("#", 1)[-1]),
+                tuple(names[prop]),
                 inverse.get(prop),
                 patterns.get(prop),
                 frozenset(key for text in texts for key in analyser.lemma_set(text)),

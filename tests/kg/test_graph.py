@@ -130,6 +130,8 @@ def test_relation(store, subject, predicate, expected):
         ("CP/CMS", "dct:isReplacedBy", "z/VM"),
         ("MIT", "dct:creator", "Insititut Technologique de Massachusetts"),
         ("LGPL", "vkg:fullName", "GNU Lesser General Public License"),
+        ("KVM", "vkg:fullName", "Kernel-based Virtual Machine"),
+        ("Wine", "vkg:fullName", "Wine Is Not an Emulator"),
     ],
 )
 def test_relations_read_from_the_product_and_history_slides(store, subject, predicate, expected):

@@ -67,6 +67,33 @@ def test_a_dropped_slide_takes_its_facts_with_it(deck_variant):
     )
 
 
+def _full_names(store, product_id):
+    rows = store.select(f"SELECT ?f WHERE {{ res:{product_id} vkg:fullName ?f }}")
+    return {str(r["f"]) for r in rows}
+
+
+def test_what_a_product_name_stands_for_is_read_from_the_sentence_saying_it(deck_variant):
+    corpus = deck_variant(
+        lambda text: text.replace("« Wine Is Not an Emulator »", "« Wine Is Now Everywhere »")
+    )
+    assert _full_names(store_from_corpus(corpus), "product-wine") == {"Wine Is Now Everywhere"}
+    # A phrase whose initials do not spell the name is no expansion of it.
+    corpus = deck_variant(
+        lambda text: text.replace("« Wine Is Not an Emulator »", "« un émulateur libre »")
+    )
+    assert _full_names(store_from_corpus(corpus), "product-wine") == set()
+
+
+def test_an_expansion_said_of_no_named_subject_is_not_read(deck_variant):
+    """« on le considère à tort comme l'acronyme de … » names no product as its subject."""
+    corpus = deck_variant(
+        lambda text: text.replace(
+            "Wine est l'acronyme récursif anglophone de", "On lit parfois Wine comme l'acronyme de"
+        )
+    )
+    assert _full_names(store_from_corpus(corpus), "product-wine") == set()
+
+
 def test_a_new_maintainer_sentence_is_read(deck_variant):
     corpus = deck_variant(
         lambda text: text.replace(

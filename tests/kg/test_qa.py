@@ -284,8 +284,11 @@ def test_a_second_line_says_what_a_nearly_as_likely_candidate_adds(kb, question,
 
 def _support(texts: list[str], scores: list[float], best: int | None = None) -> int | None:
     """The second line ``QuestionAnswerer._support`` picks among made-up candidates."""
-    sentences = [SimpleNamespace(kind=CandidateKind.UNIT) for _ in texts]
-    reading = SimpleNamespace(text=lambda index: texts[index], candidates=sentences)
+    sentences = [SimpleNamespace(kind=CandidateKind.UNIT, group=None) for _ in texts]
+    asked_nothing = SimpleNamespace(own=[], relations=[])
+    reading = SimpleNamespace(
+        text=lambda index: texts[index], candidates=sentences, analysis=asked_nothing
+    )
     scored = SimpleNamespace(scores=np.array(scores), best=int(np.argmax(scores)))
     answer = scored.best if best is None else best
     return QuestionAnswerer._support(None, reading, scored, answer)  # type: ignore[arg-type]
@@ -324,6 +327,23 @@ def test_a_fact_answer_is_followed_by_its_sentence_when_that_holds_more_of_the_q
 )
 def test_a_fact_answer_whose_sentence_holds_no_more_of_the_question_stands_alone(kb, question):
     assert "\n" not in kb.ask(question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "On m'a dit que Wine était l'acronyme de WINdows Emulator, c'est juste ?",
+        "Wine est-il l'acronyme de WINdows Emulator ?",
+        "Le sigle Wine, c'est WINdows Emulator ?",
+        "Wine, ça signifie Windows Emulator, c'est ça ?",
+        "Le nom Wine vient de Windows Emulator ?",
+        "Wine veut bien dire Windows Emulator ?",
+    ],
+)
+def test_a_wrong_expansion_offered_gets_the_one_the_graph_holds(kb, question):
+    """The sentence calling the offered expansion wrong echoes the question best; the graph's
+    value of the property asked is the answer or its second line."""
+    assert "Wine Is Not an Emulator" in kb.ask(question).answer
 
 
 def test_the_second_line_may_be_the_readers_best_when_the_answer_is_another():
@@ -1082,6 +1102,7 @@ def test_a_follow_up_reads_the_earlier_turns(kb, first, follow_up, expected):
     ("first", "follow_up", "expected"),
     [
         ("KVM est sous quelle licence ?", "Et ce sigle, il veut dire quoi ?", "general public"),
+        ("KVM, c'est quelle licence ?", "et cet acronyme, ça signifie quoi ?", "general public"),
         ("Les Solaris Containers ont quelle licence ?", "Que signifie cet acronyme ?", "common"),
         ("Bochs est publié sous quelle licence ?", "c'est quoi son nom complet ?", "lesser"),
     ],
