@@ -46,7 +46,7 @@ _ABBREVIATED = re.compile(r"\(abrégée? (?P<short>[A-Z][A-Za-z0-9]+)")
 # récursif de « Wine Is Not an Emulator » ».
 _EXPANSION = re.compile(
     rf"^(?P<name>{NAME}) (?:\((?P<inside>[^)]+)\)"
-    r"|est l['’]acronyme (?:[\w\-]+ )*?de « (?P<quoted>[^»]+) »)"
+    r"|est l['’]acronyme (?:[\w\-]+ )*?de «\s*(?P<quoted>[^»]+?)\s*»)"
 )
 _FORK = re.compile(rf"(?P<a>{NAME}) est un fork de (?P<b>{NAME})")
 _BASE_OF = re.compile(
@@ -112,7 +112,7 @@ def extract_product_slide(ctx: ExtractionContext, slide: Slide, product: URIRef)
 
 def _definition(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:
     """The first "<product> est un/une …" sentence defines the product; "(abrégé X" names it."""
-    names = {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
+    names = _names_of(ctx, product)
     for match in _ABBREVIATED.finditer(sentence):
         ctx.alt_label(product, match["short"], slide.passage)
     subject, verb, _ = sentence.partition(" est ")
@@ -129,9 +129,12 @@ def _expansion(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: 
     if match is None:
         return
     name, full = match["name"], " ".join((match["inside"] or match["quoted"]).split())
-    names = {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
-    if label_key(name) in names and initials_spell(name, full):
+    if label_key(name) in _names_of(ctx, product) and initials_spell(name, full):
         ctx.add(slide.passage, product, VKG.fullName, Literal(full))
+
+
+def _names_of(ctx: ExtractionContext, product: URIRef) -> set[str]:
+    return {label_key(n) for n in {ctx.entities[product].label, *ctx.entities[product].labels}}
 
 
 def _agents(ctx: ExtractionContext, slide: Slide, product: URIRef, sentence: str) -> None:

@@ -279,6 +279,20 @@ def _earlier_entities(linker: EntityLinker, history: list[Message]) -> list[Link
     return answered
 
 
+def _last_spoken_of(
+    acronyms: list[LinkedEntity], history: list[Message], linker: EntityLinker
+) -> list[LinkedEntity]:
+    """The acronyms a pointer back (« ce sigle ») means: after a question asking a property,
+    those the answer brought in, its values (« KVM est sous quelle licence ? », then « ce
+    sigle » is GPL); after any other, all of them."""
+    asked = next((m.content for m in reversed(history) if m.role == "user"), "")
+    links = linker.analyse(asked)
+    if not [r for r in links.relations if r != DEFINITION_PROPERTY]:
+        return acronyms
+    asked_of = {e.id for e in links.entities}
+    return [e for e in acronyms if e.id not in asked_of] or acronyms
+
+
 def _asks_meaning(question: str, entities: list[LinkedEntity]) -> bool:
     """Whether an expansion question (« que signifie X ») may ask what X is rather than
     what it stands for: it neither writes an acronym nor names a thing whose label is
@@ -343,14 +357,9 @@ def analyse(question: str, history: list[Message], linker: EntityLinker) -> Anal
         ]
         # What an expansion is asked of, when the question names nothing, is an acronym the
         # conversation named (« Et que signifie ce sigle ? » after « … sous licence CDDL »).
-        # The last one spoken of comes first: one the answer brought in (« KVM est sous
-        # licence GPL » then « ce sigle » is GPL).
         acronyms = [e for e in analysis.context_entities if ACRONYM.fullmatch(e.label)]
-        asked = [m.content for m in history if m.role == "user"][-1:]
-        asked_of = {e.id for text in asked for e in linker.link(text)}
-        brought = [e for e in acronyms if e.id not in asked_of]
         if kind == AnswerType.EXPANSION and not own and acronyms:
-            analysis.context_entities = brought or acronyms
+            analysis.context_entities = _last_spoken_of(acronyms, history, linker)
         # Words that point back keep the earlier question, unless this one names a thing of
         # the same kind as the earlier subject: then it is a new subject (« et KVM ? »).
         earlier_kinds = {e.type for e in analysis.context_entities[:1]}

@@ -629,9 +629,10 @@ class QuestionAnswerer:
         if scored.best is None:
             return None
         lead = normalise(reading.text(best))
-        source = _fuller_source(reading, scored, best, lead)
-        if source is not None:
-            return source
+        if reading.candidates[best].group is not None:
+            source = self._fuller_source(reading, scored, best, lead)
+            if source is not None:
+                return source
         top = scored.scores[scored.best]
         for runner in map(int, np.argsort(-scored.scores, kind="stable")):
             if top - scored.scores[runner] > _SUPPORT_GAP:
@@ -639,6 +640,25 @@ class QuestionAnswerer:
             if runner != best and not says_again(lead, normalise(reading.text(runner))):
                 return runner
         return _asked_fact(reading, scored, best, lead)
+
+    def _fuller_source(self, reading: Reading, scored: Scored, best: int, lead: str) -> int | None:
+        """The likeliest sentence a fact answer was read from that holds a word of the
+        question neither the fact nor its property's names hold: what the fact leaves out
+        and the question asks (a condition, a restriction)."""
+        answer = reading.candidates[best]
+        assert answer.group is not None
+        wording = self.facts.wording.get(answer.group.predicate)
+        said = answer.keys | (wording.keys if wording is not None else frozenset())
+        beyond = self.reader.analyser.lemma_set(reading.analysis.question) - said
+        sources = [
+            i
+            for i, candidate in enumerate(reading.candidates)
+            if candidate.kind == CandidateKind.UNIT
+            and set(candidate.vector_units) & set(answer.vector_units)
+            and candidate.keys & beyond
+            and not says_again(lead, normalise(reading.text(i)))
+        ]
+        return max(sources, key=lambda i: scored.scores[i], default=None)
 
     # ------------------------------------------------------------------ search
 
@@ -813,28 +833,9 @@ def _compared_pair(analysis: Analysis) -> tuple[LinkedEntity, LinkedEntity] | No
     return named[0], named[1]
 
 
-def _fuller_source(reading: Reading, scored: Scored, best: int, lead: str) -> int | None:
-    """The likeliest sentence a fact answer was read from that holds more of the question
-    than the fact's values do: what the fact leaves out and the question asks (a
-    condition, a restriction)."""
-    answer = reading.candidates[best]
-    if answer.kind == CandidateKind.UNIT:
-        return None
-    covered = reading.coverage(best)["answer_coverage"]
-    sources = [
-        i
-        for i, candidate in enumerate(reading.candidates)
-        if candidate.kind == CandidateKind.UNIT
-        and set(candidate.vector_units) & set(answer.vector_units)
-        and reading.coverage(i)["answer_coverage"] > covered
-        and not says_again(lead, normalise(reading.text(i)))
-    ]
-    return max(sources, key=lambda i: scored.scores[i], default=None)
-
-
 def _asked_fact(reading: Reading, scored: Scored, best: int, lead: str) -> int | None:
     """The graph's values of the property a question asks of the thing it names, when the
-    answer is a sentence that is not where they were read from."""
+    answer is a sentence that neither is where they were read from nor gives them all."""
     answer = reading.candidates[best]
     if answer.kind != CandidateKind.UNIT:
         return None
@@ -848,7 +849,7 @@ def _asked_fact(reading: Reading, scored: Scored, best: int, lead: str) -> int |
         and candidate.group.entity in named
         and candidate.group.predicate in asked
         and not set(candidate.vector_units) & set(answer.vector_units)
-        and not says_again(lead, normalise(reading.text(i)))
+        and not all(normalise(value) in lead for value in candidate.group.values)
     ]
     return max(facts, key=lambda i: scored.scores[i], default=None)
 

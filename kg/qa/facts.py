@@ -69,7 +69,7 @@ class PropertyWording:
     """How French names a property: its label, and every word that asks for it."""
 
     label: str
-    names: tuple[str, ...]  # its label and synonyms, in every language (not question words)
+    names: tuple[str, ...]  # its label and synonyms, French and English (no question words)
     inverse_label: str | None
     pattern: str | None  # the French sentence stating one of its facts
     keys: frozenset[str]  # lemma keys of the label, synonyms and question words

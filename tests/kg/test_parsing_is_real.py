@@ -85,7 +85,7 @@ def test_what_a_product_name_stands_for_is_read_from_the_sentence_saying_it(deck
 
 
 def test_an_expansion_said_of_no_named_subject_is_not_read(deck_variant):
-    """« on le considère à tort comme l'acronyme de … » names no product as its subject."""
+    """« On lit parfois Wine comme l'acronyme de … » has no product's name as its subject."""
     corpus = deck_variant(
         lambda text: text.replace(
             "Wine est l'acronyme récursif anglophone de", "On lit parfois Wine comme l'acronyme de"
