@@ -805,11 +805,15 @@ def test_the_kinds_of_misses_of_the_first_version(kb, questions, expected, not_e
         ("Xen appartient à quelle famille de virtualisation ?", "paravirtualisation"),
         ("LGuest, c'est quelle famille ?", "paravirtualisation"),
         ("Quelle entreprise commercialise Virtuozzo ?", "swsoft"),
+        # « abréviation » asks for the full name
+        ("L'abréviation Wine, ça correspond à WINdows Emulator ?", "wine is not an emulator"),
+        ("Wine en abréviation, c'est WINdows Emulator ?", "wine is not an emulator"),
     ],
 )
 def test_a_property_is_asked_by_its_french_synonyms(kb, question, expected):
     """A problem, a constraint or a negative point is a drawback, a benefit or a positive
-    point an advantage, a family a type of virtualisation, who sells a thing provides it."""
+    point an advantage, a family a type of virtualisation, who sells a thing provides it, an
+    abbreviation stands for a full name."""
     answer = _answers(kb, question)
     assert expected in folded(lead(answer.answer)), answer.answer
 
