@@ -203,8 +203,10 @@ class EntityLinker:
         for row in store.select(_PROPERTY_LABELS):
             self._labels.add(str(row["label"]), RELATION, str(row["p"]))
             self._relation_labels.setdefault(str(row["p"]), []).append(str(row["label"]))
+        self._class_labels: dict[str, list[str]] = {}
         for row in store.select(_CLASS_LABELS):
             self._labels.add(str(row["label"]), CLASS, str(row["c"]))
+            self._class_labels.setdefault(str(row["c"]), []).append(str(row["label"]))
         self._notions = self._notions_named_by_relations()
         self.mentions: dict[str, set[str]] = {}
         for row in store.select(_MENTIONS):
@@ -242,6 +244,10 @@ class EntityLinker:
     def relation_labels(self, relation: str) -> list[str]:
         """The words that name a relation (its label, synonyms and hidden labels)."""
         return self._relation_labels.get(relation, [])
+
+    def class_labels_of(self, cls: str) -> list[str]:
+        """A class's names (« type de virtualisation », « catégorie de virtualisation »)."""
+        return self._class_labels.get(cls, [])
 
     def notion_of(self, relation: str) -> LinkedEntity | None:
         """The notion the course defines under one of a relation's names (the concept « Système

@@ -410,9 +410,32 @@ _COURSE_REFERENCE = re.compile(
 )
 
 
+# French words of one family share their first letters where their stems part
+# (« différencie » / « diffère », « expériences » / « expérimentation »).
+FAMILY_PREFIX = 5
+
+
+def family_prefixes(stems: frozenset[str]) -> frozenset[str]:
+    """The first letters of the stems long enough to have a family."""
+    return frozenset(stem[:FAMILY_PREFIX] for stem in stems if len(stem) >= FAMILY_PREFIX)
+
+
+# The course as the subject of a verb that presents (« le cours présente-t-il », « les
+# slides citent »): the verb says the course shows something, not what it is. Not the
+# course of something (« le cours de l'action »).
+_COURSE_SUBJECT = re.compile(
+    r"\b(?:le|la|les|ce|cette|ces)\s+(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?)\b"
+    r"(?!\s+(?:de|du|des|d['’]))"
+    r"(?:\s+(?:pr[ée]sent|cit|mentionn|[ée]voqu|[ée]num[ée]r|list|abord|d[ée]cri|donn|parl)"
+    r"\w*(?:-t)?(?:-(?:il|elle|ils|elles))?)?",
+    re.IGNORECASE,
+)
+
+
 def without_course_references(question: str) -> str:
     """The question without the words by which it refers to the course itself."""
-    return " ".join(_COURSE_REFERENCE.sub(" ", question).split())
+    question = _COURSE_SUBJECT.sub(" ", _COURSE_REFERENCE.sub(" ", question))
+    return " ".join(question.split())
 
 
 def initials_spell(acronym: str, phrase: str) -> bool:

@@ -26,7 +26,7 @@ import simplemma
 from kg.corpus import Passage
 from kg.link import EntityLinker, LinkedEntity
 from kg.qa.analysis import GENERIC_ENTITIES, Analysis, AnswerType, Message, analyse, asks
-from kg.qa.candidates import Candidate, CandidateKind, CandidateReader, family_prefixes
+from kg.qa.candidates import Candidate, CandidateKind, CandidateReader
 from kg.qa.citations import Citation, CitationBook
 from kg.qa.comparison import Line, asks_difference, compare, side_by_side, states_difference
 from kg.qa.conversation import (
@@ -51,6 +51,7 @@ from kg.search import FusionConfig, Hit, Searcher, SearchMode
 from kg.text import (
     FRENCH_STOP_WORDS,
     er_verb_roots,
+    family_prefixes,
     fold_accents,
     french_spelling,
     is_ordinary_word,
@@ -459,17 +460,24 @@ class QuestionAnswerer:
         if (
             compared
             or properties
-            or self._about_one_of(reading.text(best), pair)
+            or self._about_one_of(reading, best, pair)
             or self._asks_more_than_a_difference(analysis, pair)
         ):
             return compared
         return side_by_side(pair, self.facts)
 
-    def _about_one_of(self, text: str, pair: tuple[LinkedEntity, LinkedEntity]) -> bool:
-        """Whether the reader's answer names one of two things and not the other: it answers
-        something asked of that one (« Par rapport à A, comment B isole-t-il ses
-        processus ? »), which setting both side by side would not."""
-        named = {e.id for e in self.linker.link_exact(text)}
+    def _about_one_of(
+        self, reading: Reading, best: int, pair: tuple[LinkedEntity, LinkedEntity]
+    ) -> bool:
+        """Whether the reader's answer names one of two things and not the other, with what
+        it is said of (its slide's subject, its fact's): it answers something asked of that
+        one (« Par rapport à A, comment B isole-t-il ses processus ? »), which setting both
+        side by side would not."""
+        candidate = reading.candidates[best]
+        about = self.passages[candidate.passage].title if candidate.unit is not None else ""
+        named = {e.id for e in self.linker.link_exact(f"{about}\n{reading.text(best)}")}
+        if candidate.group is not None:
+            named.add(candidate.group.entity)
         return len(named & {e.id for e in pair}) == 1
 
     def _asks_more_than_a_difference(
@@ -671,7 +679,16 @@ class QuestionAnswerer:
         reading = self.read(query, [], model.fusion)
         likeliest: dict[int, float] = {}
         if reading.candidates:
-            probabilities = _softmax(model.reader.scores(reading.matrix))
+            scored = reading.scored(model)
+            probabilities = _softmax(scored.scores)
+            # What the answer says comes first (a choice the graph settles, the course's own
+            # comparison): it takes the place of the reader's likeliest.
+            best = scored.best
+            if best is not None:
+                chosen = self._graph_choice(
+                    reading, scored, self._own_comparison(reading, scored, best)
+                )
+                probabilities[[best, chosen]] = probabilities[[chosen, best]]
             for candidate, probability in zip(reading.candidates, probabilities, strict=True):
                 for passage_id in candidate.cited:
                     index = self.searcher.index_of(passage_id)

@@ -25,13 +25,16 @@ from rdflib import URIRef
 
 from kg.corpus import Passage
 from kg.embed import Vectors
-from kg.link import LINKABLE_CLASSES, EntityLinker
+from kg.link import LINKABLE_CLASSES, EntityLinker, LinkedEntity
+from kg.namespaces import local_id
 from kg.qa.analysis import ACRONYM, Analysis, AnswerType
-from kg.qa.facts import DEFINITION, FactGroup, FactIndex, PropertyWording
+from kg.qa.facts import DEFINITION, FactGroup, FactIndex
 from kg.qa.queries import NamedQueries
 from kg.text import (
+    FAMILY_PREFIX,
     FOLDED_PREFIX,
     FrenchAnalyser,
+    family_prefixes,
     fold_accents,
     has_accents,
     initials_spell,
@@ -71,11 +74,9 @@ FEATURES = (
 )
 PASSAGES_READ = 6
 _ENTITY_CLASSES = frozenset(LINKABLE_CLASSES)  # the classes an entity of the graph can have
-# French words of one family share their first letters where their stems part
-# (« différencie » / « diffère », « expériences » / « expérimentation »).
-_FAMILY_PREFIX = 5
 _AGENT_CLASSES = frozenset({"Person", "Organisation"})
 _TYPED = frozenset({AnswerType.TIME, AnswerType.AGENT})
+_ENUMERATING = frozenset({AnswerType.LIST, AnswerType.QUANTITY})
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bannees? \d{2,4}\b|\b\d{2,4}s\b")
 _NUMBER = re.compile(
     r"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|seul|seule"
@@ -245,7 +246,7 @@ class CandidateReader:
                 self.label_keys[notion.id] = self.label_keys[notion.id].union(*names)
         families: Counter[str] = Counter()
         for profile in self.profiles:
-            families.update({stem[:_FAMILY_PREFIX] for stem in profile.stems})
+            families.update({stem[:FAMILY_PREFIX] for stem in profile.stems})
         self._common_families = frozenset(
             family for family, n in families.items() if n > _COMMON_SHARE * count
         )
@@ -330,11 +331,8 @@ class CandidateReader:
             if not has_accents(word)
         }
         specific = analysis.own
-        entity_keys = frozenset(
-            lookup_key(lemma)
-            for entity in [*specific, *analysis.context_entities]
-            for label in self.linker.labels_of(entity.id)
-            for lemma in self.analyser.lemmas(label)
+        entity_keys = frozenset().union(
+            *(self._keys_of(e.id) for e in [*specific, *analysis.context_entities])
         )
         context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
         stems_of_topic = frozenset(self.analyser.tokens(analysis.topic))
@@ -366,9 +364,10 @@ class CandidateReader:
 
     def options(self, alternatives: list[str]) -> list[Option]:
         """The answers « A ou B » offers. They are parallel: when B names an entity, A is the
-        entity of B's kind before « ou »; otherwise A is as many of the last stems before
-        « ou » as B has. Offers without a word that tells them apart are no choice (« par ou
-        passe… », « où » typed without its accent)."""
+        entity of B's kind before « ou », else the one its last words name (« un émulateur
+        ou un hyperviseur »); otherwise A is as many of the last stems before « ou » as B
+        has. Offers without a word that tells them apart are no choice (« par ou passe… »,
+        « où » typed without its accent)."""
         if not alternatives:
             return []
         *before, after = alternatives
@@ -377,10 +376,21 @@ class CandidateReader:
         options = []
         for text in before:
             named = [e for e in self.linker.link(text) if e.type in {e.type for e in last}]
+            if last and not named:
+                named = self._named_last(text)
             words = [] if named else self._distinctive_stems(text)[-max(len(stems), 1) :]
             options.append(Option(frozenset(e.id for e in named), frozenset(words)))
         options.append(Option(frozenset(e.id for e in last), frozenset(stems)))
         return options if all(o.entities or o.stems for o in options) else []
+
+    def _named_last(self, text: str) -> list[LinkedEntity]:
+        """The entities the fewest last words of a text name."""
+        words = text.split()
+        for count in range(1, len(words) + 1):
+            named = self.linker.link(" ".join(words[-count:]))
+            if named:
+                return named
+        return []
 
     def _holds(self, kind: AnswerType, passage_id: str) -> bool:
         """Whether a passage holds a unit of the kind a typed question asks for."""
@@ -392,7 +402,7 @@ class CandidateReader:
     def _distinctive_stems(self, text: str) -> list[str]:
         """The stems of a text's words, but those of families a quarter of the course uses."""
         return [
-            s for s in self.analyser.tokens(text) if s[:_FAMILY_PREFIX] not in self._common_families
+            s for s in self.analyser.tokens(text) if s[:FAMILY_PREFIX] not in self._common_families
         ]
 
     # ------------------------------------------------------------------ candidates
@@ -488,25 +498,43 @@ class CandidateReader:
         )
 
     def _class_candidates(self, analysis: Analysis) -> list[Candidate]:
-        """The members of each class the question names, listed in a table or anywhere."""
+        """The members of each class the question names, listed in a table or anywhere. To a
+        question asking which or how many there are, the list of every member says what
+        they are (« les types de virtualisation »), unless it restricts them by a thing it
+        names (« les solutions de paravirtualisation »)."""
         found = []
+        every = (
+            analysis.answer_type in _ENUMERATING
+            and not analysis.own
+            and not _writes_a_name(analysis.topic)
+        )
         for cls in analysis.classes:
+            names = self.linker.class_labels_of(cls) if every else []
+            named = frozenset().union(*map(self.analyser.lemma_set, names))
             rows = self.queries.run("members", **{"class": URIRef(cls)})
-            by_source: dict[str, list[str]] = {}
+            by_source: dict[str, dict[str, str]] = {}
             for row in rows:
                 source = str(row["source"]).rsplit("passage-", 1)[-1]
-                by_source.setdefault(source, []).append(str(row["label"]))
-            for source, labels in by_source.items():
-                if len(labels) < 2:
+                by_source.setdefault(source, {})[local_id(str(row["item"]))] = str(row["label"])
+            for source, members in by_source.items():
+                if len(members) < 2:
                     continue
-                keys = frozenset(k for label in labels for k in self.analyser.lemma_set(label))
+                labels = list(dict.fromkeys(members.values()))
+                keys = named.union(*map(self.analyser.lemma_set, labels))
+                # The units that name its members speak for the list (its stems, its vector).
+                units = [
+                    i
+                    for i in self.by_passage.get(source, [])
+                    if self.profiles[i].entities & members.keys()
+                ]
                 found.append(
                     Candidate(
                         CandidateKind.CLASS,
                         source,
                         keys,
-                        members=list(dict.fromkeys(labels)),
+                        members=labels,
                         member_class=cls.rsplit("#", 1)[-1],
+                        vector_units=units,
                     )
                 )
         return found
@@ -573,7 +601,7 @@ class CandidateReader:
         cited = candidate.cited
         relation = 0.0
         if group is not None and group.predicate in self.facts.wording:
-            relation = self._relation(question, self.facts.wording[group.predicate])
+            relation = self._relation(question, group.predicate)
         return {
             "overlap": overlap,
             "source": source,
@@ -644,12 +672,27 @@ class CandidateReader:
             )
         )
 
-    def _relation(self, question: QuestionProfile, wording: PropertyWording) -> float:
+    def _keys_of(self, entity_id: str) -> frozenset[str]:
+        """The lookup keys of the words of an entity's labels, as a question's are."""
+        return frozenset(
+            lookup_key(lemma)
+            for label in self.linker.labels_of(entity_id)
+            for lemma in self.analyser.lemmas(label)
+        )
+
+    def _relation(self, question: QuestionProfile, predicate: str) -> float:
         """How well the question's words name a property: the best of its label, synonyms and
         question wording, as the harmonic mean of the share of the question's own words
         (beyond the names it gives) they cover and the share of their words it uses. Stems
-        may match, whatever the accents: « dérive » asks for « dérivé »."""
-        asked = [k for k in question.keys if k not in question.entity_keys]
+        may match, whatever the accents: « dérive » asks for « dérivé ». The notion named
+        after the property, asked of another thing, names the property (« les systèmes
+        invités de QEMU »)."""
+        wording = self.facts.wording[predicate]
+        notion = self.linker.notion_of(predicate)
+        naming: frozenset[str] = frozenset()
+        if notion is not None and notion.id in question.entities and len(question.entities) > 1:
+            naming = self._keys_of(notion.id)
+        asked = [k for k in question.keys if k not in question.entity_keys or k in naming]
         stems = question.with_stems()
         best = 0.0
         for keys, size in wording.phrases:
@@ -762,17 +805,22 @@ class CandidateReader:
         )
 
 
+def _writes_a_name(text: str) -> bool:
+    """Whether a word of the text other than a sentence's first has a capital: a name,
+    whether the graph knows it or not (« pour le Macintosh »)."""
+    return any(
+        any(c.isupper() for c in word)
+        for sentence in re.split(r"[.?!]\s+", text)
+        for word in sentence.split()[1:]
+    )
+
+
 def _same_family(first: str, second: str) -> bool:
     """Whether two stems share a word family: the same first letters, or a short stem that
     begins the other (« emul » and « emulator »)."""
     if first == second:
         return True
-    if min(len(first), len(second)) >= _FAMILY_PREFIX:
-        return first[:_FAMILY_PREFIX] == second[:_FAMILY_PREFIX]
+    if min(len(first), len(second)) >= FAMILY_PREFIX:
+        return first[:FAMILY_PREFIX] == second[:FAMILY_PREFIX]
     short, long = sorted((first, second), key=len)
     return len(short) >= _FAMILY_MIN and long.startswith(short)
-
-
-def family_prefixes(stems: frozenset[str]) -> frozenset[str]:
-    """The first letters of the stems long enough to have a family."""
-    return frozenset(stem[:_FAMILY_PREFIX] for stem in stems if len(stem) >= _FAMILY_PREFIX)

@@ -1,4 +1,5 @@
-"""BM25 over the French analyser, the passage title weighted above the body."""
+"""BM25 over the French analyser, the passage title weighted above the body, each word also
+standing for its family."""
 
 import logging
 from pathlib import Path
@@ -6,9 +7,21 @@ from pathlib import Path
 import bm25s
 
 from kg.corpus import Passage
-from kg.text import FrenchAnalyser
+from kg.text import FAMILY_PREFIX, FrenchAnalyser
 
 ScoredIndices = list[tuple[int, float]]
+_FAMILY_MARK = "^"
+
+
+def _with_families(terms: list[str]) -> list[str]:
+    """The terms, then for each word long enough to have a family the first letters it
+    shares with it (« expériences », « expérimentation »): a passage in another word of
+    the family is found too, below one in the same word."""
+    return terms + [
+        _FAMILY_MARK + t[:FAMILY_PREFIX] for t in terms if len(t) >= FAMILY_PREFIX and t.isalpha()
+    ]
+
+
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -29,14 +42,15 @@ class LexicalIndex:
         Repeating the title's terms is the simple form of BM25F field weighting.
         """
         documents = [
-            analyser.tokens(p.title) * title_weight + analyser.tokens(p.text) for p in passages
+            _with_families(analyser.tokens(p.title) * title_weight + analyser.tokens(p.text))
+            for p in passages
         ]
         retriever = bm25s.BM25()
         retriever.index(documents, show_progress=False)
         return cls(retriever, analyser)
 
     def search(self, query: str, k: int) -> ScoredIndices:
-        terms = self._analyser.tokens(query)
+        terms = _with_families(self._analyser.tokens(query))
         if not terms or self.size == 0:
             return []
         results = self._retriever.retrieve(

@@ -34,6 +34,9 @@ def mini():
         ("deplacer une VM sans interruption", "MIGRATION À CHAUD"),
         ("kvm-intel", "PROCESSEURS"),
         ("noyau 2.6.20", "PROCESSEURS"),
+        # another word of the family (« conteneurs », « architectures »)
+        ("la conteneurisation", "CONTENEURS"),
+        ("un choix architectural", "PROCESSEURS"),
     ],
 )
 def test_lexical_finds_the_passage(mini, query, title):
@@ -129,6 +132,9 @@ def test_a_new_embedding_model_rebuilds_the_vectors(tmp_settings):
         ("La virtualisation aide-t-elle les développeurs à tester ?", 26),
         ("Le noyau Linux intègre KVM depuis quand ?", 41),
         ("Qui a écrit LGuest ?", 37),
+        # the table from which the graph settles the choice the question offers
+        ("Bochs est-il un émulateur ou un hyperviseur ?", 33),
+        ("QEMU, un emulator ou plutôt un hypervisor ?", 33),
     ],
 )
 def test_reranked_search_puts_first_the_passage_that_answers(kb, query, slide):
