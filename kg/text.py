@@ -421,13 +421,11 @@ def family_prefixes(stems: frozenset[str]) -> frozenset[str]:
 
 
 # The course as the subject of a verb that presents (« le cours présente-t-il », « les
-# slides citent »): the verb says the course shows something, not what it is. Not the
-# course of something (« le cours de l'action »).
+# slides citent »): the verb says the course shows something, not what it is.
 _COURSE_SUBJECT = re.compile(
-    r"\b(?:le|la|les|ce|cette|ces)\s+(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?)\b"
-    r"(?!\s+(?:de|du|des|d['’]))"
-    r"(?:\s+(?:pr[ée]sent|cit|mentionn|[ée]voqu|[ée]num[ée]r|list|abord|d[ée]cri|donn|parl)"
-    r"\w*(?:-t)?(?:-(?:il|elle|ils|elles))?)?",
+    r"\b(?:le|la|les|ce|cette|ces)\s+(?:cours|pr[ée]sentation|diapositives?|diapos?|slides?)"
+    r"(?![\w-])\s+(?:pr[ée]sent|cit|mentionn|[ée]voqu|[ée]num[ée]r|list|abord|d[ée]cri|donn|parl)"
+    r"\w*(?:-t)?(?:-(?:il|elle)s?\b)?",
     re.IGNORECASE,
 )
 

@@ -379,10 +379,7 @@ class QuestionAnswerer:
         model = model or self.model
         analysis = reading.analysis
         confidence = scored.confidence
-        best = scored.best
-        if best is not None:  # the confidence stays the reader's, of its own best candidate
-            best = self._own_comparison(reading, scored, best)
-            best = self._graph_choice(reading, scored, best)
+        best = self._chosen(reading, scored)  # the confidence stays the reader's best's
         # A comparison the graph can make is answered, whatever the reader thinks of its
         # own best candidate.
         comparison = self._comparison(reading, best) if best is not None else []
@@ -444,6 +441,15 @@ class QuestionAnswerer:
             understood_as=reading.understood_as,
         )
 
+    def _chosen(self, reading: Reading, scored: Scored) -> int | None:
+        """The candidate the answer gives: the reader's likeliest, unless the course's own
+        comparison or a choice the graph settles speaks for the question."""
+        if scored.best is None:
+            return None
+        return self._graph_choice(
+            reading, scored, self._own_comparison(reading, scored, scored.best)
+        )
+
     def _comparison(self, reading: Reading, best: int) -> list[Line]:
         """How two entities of one kind differ by their facts, when the question asks it and
         the chosen answer does not compare them itself: on the scales they share, or else
@@ -469,15 +475,13 @@ class QuestionAnswerer:
     def _about_one_of(
         self, reading: Reading, best: int, pair: tuple[LinkedEntity, LinkedEntity]
     ) -> bool:
-        """Whether the reader's answer names one of two things and not the other, with what
-        it is said of (its slide's subject, its fact's): it answers something asked of that
-        one (« Par rapport à A, comment B isole-t-il ses processus ? »), which setting both
-        side by side would not."""
-        candidate = reading.candidates[best]
-        about = self.passages[candidate.passage].title if candidate.unit is not None else ""
-        named = {e.id for e in self.linker.link_exact(f"{about}\n{reading.text(best)}")}
-        if candidate.group is not None:
-            named.add(candidate.group.entity)
+        """Whether the reader's answer (a fact's subject included) names one of two things
+        and not the other: it answers something asked of that one (« Par rapport à A,
+        comment B isole-t-il ses processus ? »), which setting both side by side would not."""
+        named = {e.id for e in self.linker.link_exact(reading.text(best))}
+        group = reading.candidates[best].group
+        if group is not None:
+            named.add(group.entity)
         return len(named & {e.id for e in pair}) == 1
 
     def _asks_more_than_a_difference(
@@ -673,32 +677,34 @@ class QuestionAnswerer:
     def ranked_passages(self, query: str, model: QAModel | None = None) -> list[tuple[int, float]]:
         """The passages that hold the reader's candidate answers to a query, likeliest answer
         first, each scored by that answer's probability (a graph fact brings the passages it
-        was read from, found by the search or not); then the hybrid search's other passages
-        in its order, scored 0."""
+        was read from, found by the search or not); the answer given first when it is not the
+        reader's likeliest (a choice the graph settles), as likely as that one; then the
+        hybrid search's other passages in its order, scored 0."""
         model = model or self.model
         reading = self.read(query, [], model.fusion)
         likeliest: dict[int, float] = {}
+        given: set[int] = set()
         if reading.candidates:
             scored = reading.scored(model)
             probabilities = _softmax(scored.scores)
-            # What the answer says comes first (a choice the graph settles, the course's own
-            # comparison): it takes the place of the reader's likeliest.
-            best = scored.best
-            if best is not None:
-                chosen = self._graph_choice(
-                    reading, scored, self._own_comparison(reading, scored, best)
-                )
-                probabilities[[best, chosen]] = probabilities[[chosen, best]]
+            chosen = self._chosen(reading, scored)
+            if chosen is not None and chosen != scored.best:
+                probabilities[chosen] = probabilities[scored.best]
+                given = set(self._passage_indices(reading.candidates[chosen]))
             for candidate, probability in zip(reading.candidates, probabilities, strict=True):
-                for passage_id in candidate.cited:
-                    index = self.searcher.index_of(passage_id)
-                    if index is not None:
-                        likeliest[index] = max(likeliest.get(index, 0.0), float(probability))
+                for index in self._passage_indices(candidate):
+                    likeliest[index] = max(likeliest.get(index, 0.0), float(probability))
         order = {index: position for position, (index, _) in enumerate(reading.ranked)}
-        read = sorted(likeliest, key=lambda i: (-likeliest[i], order.get(i, len(order))))
+        read = sorted(
+            likeliest, key=lambda i: (i not in given, -likeliest[i], order.get(i, len(order)))
+        )
         return [(i, likeliest[i]) for i in read] + [
             (i, 0.0) for i, _ in reading.ranked if i not in likeliest
         ]
+
+    def _passage_indices(self, candidate: Candidate) -> list[int]:
+        found = (self.searcher.index_of(passage_id) for passage_id in candidate.cited)
+        return [index for index in found if index is not None]
 
     def search(self, query: str, k: int = 5, model: QAModel | None = None) -> list[Hit]:
         """The ``k`` passages that best answer a query (see :meth:`ranked_passages`)."""

@@ -77,6 +77,7 @@ _ENTITY_CLASSES = frozenset(LINKABLE_CLASSES)  # the classes an entity of the gr
 _AGENT_CLASSES = frozenset({"Person", "Organisation"})
 _TYPED = frozenset({AnswerType.TIME, AnswerType.AGENT})
 _ENUMERATING = frozenset({AnswerType.LIST, AnswerType.QUANTITY})
+_DETERMINERS = frozenset({"un", "une", "le", "la", "les", "du", "de", "des"})
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bannees? \d{2,4}\b|\b\d{2,4}s\b")
 _NUMBER = re.compile(
     r"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|seul|seule"
@@ -180,6 +181,7 @@ class QuestionProfile:
     similarities: Vectors  # the question's cosine with every unit
     options: list[Option] = field(default_factory=list)  # the answers it offers to choose
     subject: frozenset[str] = frozenset()  # what it asks about, beyond the answers it offers
+    notions: frozenset[str] = frozenset()  # notions it names as relations of another thing
 
     def with_stems(self) -> "QuestionProfile":
         """The same question, every word allowed to match by its stem."""
@@ -234,6 +236,7 @@ class CandidateReader:
         self.passage_keys = {
             p.id: analyser.lemma_set(f"{p.title}\n{p.text}") for p in passages.values()
         }
+        self._entity_keys: dict[str, frozenset[str]] = {}
         self.label_keys = {
             entity: frozenset().union(*map(analyser.lemma_set, linker.labels_of(entity)))
             for entity in linker.entities
@@ -334,6 +337,12 @@ class CandidateReader:
         entity_keys = frozenset().union(
             *(self._keys_of(e.id) for e in [*specific, *analysis.context_entities])
         )
+        # A notion named after a relation and said of another thing names that relation.
+        notions = (
+            frozenset(e.id for e in specific if e.type == "Concept")
+            if any(e.type != "Concept" for e in specific)
+            else frozenset()
+        )
         context = [self._corrected(lemma) for lemma in self.analyser.lemmas(analysis.context)]
         stems_of_topic = frozenset(self.analyser.tokens(analysis.topic))
         options = self.options(analysis.alternatives)
@@ -357,6 +366,7 @@ class CandidateReader:
             ),
             similarities=self.unit_vectors @ vector,
             options=options,
+            notions=notions,
             subject=frozenset(
                 e.id for e in [*specific, *analysis.context_entities] if e.id not in offered
             ),
@@ -377,19 +387,21 @@ class CandidateReader:
         for text in before:
             named = [e for e in self.linker.link(text) if e.type in {e.type for e in last}]
             if last and not named:
-                named = self._named_last(text)
+                named = self._named_alone(text)
             words = [] if named else self._distinctive_stems(text)[-max(len(stems), 1) :]
             options.append(Option(frozenset(e.id for e in named), frozenset(words)))
         options.append(Option(frozenset(e.id for e in last), frozenset(stems)))
         return options if all(o.entities or o.stems for o in options) else []
 
-    def _named_last(self, text: str) -> list[LinkedEntity]:
-        """The entities the fewest last words of a text name."""
+    def _named_alone(self, text: str) -> list[LinkedEntity]:
+        """The thing the last words of a text name as a noun of their own, after an article
+        or nothing (« plutôt un émulateur », not « intégré à Linux »)."""
         words = text.split()
         for count in range(1, len(words) + 1):
             named = self.linker.link(" ".join(words[-count:]))
             if named:
-                return named
+                before = words[-count - 1].lower() if count < len(words) else ""
+                return named if not before or before in _DETERMINERS else []
         return []
 
     def _holds(self, kind: AnswerType, passage_id: str) -> bool:
@@ -674,11 +686,14 @@ class CandidateReader:
 
     def _keys_of(self, entity_id: str) -> frozenset[str]:
         """The lookup keys of the words of an entity's labels, as a question's are."""
-        return frozenset(
-            lookup_key(lemma)
-            for label in self.linker.labels_of(entity_id)
-            for lemma in self.analyser.lemmas(label)
-        )
+        keys = self._entity_keys.get(entity_id)
+        if keys is None:
+            keys = self._entity_keys[entity_id] = frozenset(
+                lookup_key(lemma)
+                for label in self.linker.labels_of(entity_id)
+                for lemma in self.analyser.lemmas(label)
+            )
+        return keys
 
     def _relation(self, question: QuestionProfile, predicate: str) -> float:
         """How well the question's words name a property: the best of its label, synonyms and
@@ -690,7 +705,7 @@ class CandidateReader:
         wording = self.facts.wording[predicate]
         notion = self.linker.notion_of(predicate)
         naming: frozenset[str] = frozenset()
-        if notion is not None and notion.id in question.entities and len(question.entities) > 1:
+        if notion is not None and notion.id in question.notions:
             naming = self._keys_of(notion.id)
         asked = [k for k in question.keys if k not in question.entity_keys or k in naming]
         stems = question.with_stems()
@@ -807,7 +822,7 @@ class CandidateReader:
 
 def _writes_a_name(text: str) -> bool:
     """Whether a word of the text other than a sentence's first has a capital: a name,
-    whether the graph knows it or not (« pour le Macintosh »)."""
+    whether the graph knows it or not (« chez Compaq »)."""
     return any(
         any(c.isupper() for c in word)
         for sentence in re.split(r"[.?!]\s+", text)

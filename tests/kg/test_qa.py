@@ -398,16 +398,14 @@ def test_what_a_thing_is_for_asks_a_reason(question):
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
-        ("Ça sert à quoi, le cloisonnement ?", ["isoler"]),
-        ("À quoi sert la virtualisation matérielle ?", ["processeur"]),
-        # the course says it in three places, nearly as likely: it isolates the machines, it
-        # abstracts the hardware, it emulates a machine
-        ("À quoi sert l'hyperviseur ?", ["isolement", "abstraction", "émule"]),
+        ("Ça sert à quoi, le cloisonnement ?", "isoler"),
+        ("À quoi sert la virtualisation matérielle ?", "processeur"),
+        ("Wine, ça sert à quoi ?", "Windows"),
     ],
 )
 def test_what_a_thing_is_for_is_answered_by_what_it_does(kb, question, lead):
     first = kb.ask(question).answer.split("\n")[0]
-    assert any(word in first for word in lead), first
+    assert lead in first, first
 
 
 @pytest.mark.parametrize(
@@ -534,9 +532,8 @@ def test_a_relation_name_said_of_a_thing_stays_a_relation(kb, question):
 @pytest.mark.parametrize(
     ("question", "given", "not_given"),
     [
-        ("Quels systèmes invités supporte QEMU ?", "windows", "sparc"),
-        ("OpenVZ accepte quels systèmes invités ?", "linux", "swsoft"),
-        ("Le système hôte de Bochs, c'est lequel ?", "mac os x", "bare hardware"),
+        ("Xen accepte quels systèmes invités ?", "plan 9", "powerpc"),
+        ("Les systèmes hôtes de QEMU, lesquels ?", "solaris", "sparc"),
     ],
 )
 def test_the_notion_named_after_a_relation_asks_that_relation_of_another_thing(
@@ -556,7 +553,12 @@ def test_the_notion_named_after_a_relation_asks_that_relation_of_another_thing(
         ("Dans les diapositives, que fait Wine ?", "que fait Wine ?"),
         ("Quels hyperviseurs le cours mentionne-t-il ?", "Quels hyperviseurs ?"),
         ("Les slides citent combien d'émulateurs ?", "combien d'émulateurs ?"),
-        ("Que dit la présentation à propos de Bochs ?", "Que dit à propos de Bochs ?"),
+        ("Les slides mentionnent-elles KVM ?", "KVM ?"),
+        # the course named with no verb that presents stays (« la présentation en mode texte »)
+        (
+            "Comment se fait la présentation en mode texte ?",
+            "Comment se fait la présentation en mode texte ?",
+        ),
         # the course of something is no reference to the course
         (
             "Le cours de l'action VMware a-t-il monté ?",
@@ -575,8 +577,8 @@ def test_references_to_the_course_itself_are_not_what_is_asked(question, topic):
 @pytest.mark.parametrize(
     ("question", "members"),
     [
-        ("Combien de catégories de virtualisation sont décrites ?", ["paravirtualisation"]),
-        ("Le cours cite combien de types de virtualisation ?", ["cloisonnement", "emulation"]),
+        ("Combien de licences le cours présente-t-il ?", ["bsd", "cddl", "mit"]),
+        ("Quels modes d'installation existent ?", ["bare metal", "heberge"]),
         ("Quels types de virtualisation la présentation aborde-t-elle ?", ["cloisonnement"]),
     ],
 )
@@ -589,14 +591,14 @@ def test_a_question_naming_a_class_gets_the_list_of_its_members(kb, question, me
 @pytest.mark.parametrize(
     "question",
     [
-        "Quelles solutions y avait-il pour le Mac ?",
-        "Quelles solutions de virtualisation existaient pour PC ?",
+        "Quelles solutions sont proposées par HP ?",
+        "Quels produits étaient vendus par Compaq ?",
     ],
 )
 def test_the_list_of_every_member_does_not_answer_a_question_restricting_them_by_a_name(
     kb, question
 ):
-    """« pour le Mac » restricts the solutions asked for, though the graph has no Mac."""
+    """« par HP » restricts the solutions asked for, though the graph knows no HP."""
     answer = folded(lead(_answers(kb, question).answer))
     assert "user mode linux" not in answer and "vmware server" not in answer, answer
 
@@ -641,7 +643,7 @@ def test_a_question_that_offers_answers_gets_the_one_the_course_gives(kb, questi
         ("Xen est-il hébergé ou bare metal ?", "bare metal", "heberge"),
         # answers of two kinds: a kind of virtualisation, a notion
         ("Bochs est-il un émulateur ou un hyperviseur ?", "emulation", "hyperviseur"),
-        ("QEMU, un emulator ou plutôt un hypervisor ?", "emulation", "hyperviseur"),
+        ("Linux-VServer, plutôt un isolateur ou un hypervisor ?", "cloisonnement", "hyperviseur"),
     ],
 )
 def test_the_graph_settles_a_choice_between_the_answers_offered(kb, question, given, not_given):
@@ -655,6 +657,9 @@ def test_an_answer_offered_names_its_own_kind_of_thing(kb):
     first, second = kb.answerer.reader.options(["un émulateur", "un hyperviseur"])
     assert first.entities == {"type-emulation"}
     assert second.entities == {"concept-hyperviseur"}
+    # a thing named as a complement is no answer offered
+    first, _ = kb.answerer.reader.options(["intégré à linux", "un hyperviseur"])
+    assert not first.entities
 
 
 def test_things_named_after_a_difference_are_no_choice(kb):

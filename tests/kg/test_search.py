@@ -134,7 +134,7 @@ def test_a_new_embedding_model_rebuilds_the_vectors(tmp_settings):
         ("Qui a écrit LGuest ?", 37),
         # the table from which the graph settles the choice the question offers
         ("Bochs est-il un émulateur ou un hyperviseur ?", 33),
-        ("QEMU, un emulator ou plutôt un hypervisor ?", 33),
+        ("Linux-VServer, plutôt un isolateur ou un hypervisor ?", 33),
     ],
 )
 def test_reranked_search_puts_first_the_passage_that_answers(kb, query, slide):
