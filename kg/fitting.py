@@ -268,14 +268,15 @@ def _thresholds(probabilities: Matrix, in_scope: Labels, correct: Labels) -> tup
 def _bagged_thresholds(
     probabilities: Matrix, in_scope: Labels, correct: Labels
 ) -> tuple[float, float]:
-    """The median of the thresholds fitted on resamples of the questions: a threshold
-    fitted once follows whichever few questions lie near it."""
+    """The mean of the thresholds fitted on resamples of the questions: a threshold fitted
+    once follows whichever few questions lie near it, and the resamples' thresholds may fall
+    in two groups, between which their median jumps."""
     rng = np.random.default_rng(THRESHOLD_SEED)
     found = []
     for _ in range(THRESHOLD_RESAMPLES):
         picked = rng.integers(0, len(probabilities), len(probabilities))
         found.append(_thresholds(probabilities[picked], in_scope[picked], correct[picked]))
-    decline_below, sure_from = np.median(np.asarray(found), axis=0)
+    decline_below, sure_from = np.mean(np.asarray(found), axis=0)
     return float(decline_below), float(max(sure_from, decline_below))
 
 
