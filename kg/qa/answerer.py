@@ -381,8 +381,14 @@ class QuestionAnswerer:
         confidence = scored.confidence
         best = self._chosen(reading, scored)  # the confidence stays the reader's best's
         # A comparison the graph can make is answered, whatever the reader thinks of its
-        # own best candidate.
+        # own best candidate; so is the course's own comparison of the two things asked.
         comparison = self._comparison(reading, best) if best is not None else []
+        pair = _compared_pair(analysis)
+        compared = bool(comparison) or (
+            best is not None
+            and pair is not None
+            and self._compares_itself(reading.text(best), pair)
+        )
         # The course cannot set apart a thing it never names (« Docker ou OpenVZ ? »), nor
         # tell which of the answers offered such a thing is (« Proxmox, basé sur KVM ou
         # Xen ? »): what the reader found is about the others.
@@ -394,7 +400,7 @@ class QuestionAnswerer:
             about_unknown = unknown and bool(offered) and not asked_of
         # Nor give what it states nowhere (a price, a percentage, a command to type).
         cannot = about_unknown or bool(self.stated_kinds.unstated_asked(analysis.question))
-        if best is None or cannot or (confidence < model.decline_below and not comparison):
+        if best is None or cannot or (confidence < model.decline_below and not compared):
             closest = reading.hits[:3]
             return Answer(
                 self._declined(closest),

@@ -599,7 +599,7 @@ def test_the_list_of_every_member_does_not_answer_a_question_restricting_them_by
     kb, question
 ):
     """« par HP » restricts the solutions asked for, though the graph knows no HP."""
-    answer = folded(lead(_answers(kb, question).answer))
+    answer = folded(lead(kb.ask(question).answer))
     assert "user mode linux" not in answer and "vmware server" not in answer, answer
 
 
